@@ -1,0 +1,59 @@
+"""Which API role may fire which trigger: one table, read by the machines' guards, by the
+services and by ``availableActions``, so the three can never disagree.
+"""
+
+from __future__ import annotations
+
+from protiv.domain.roles import Role
+from protiv.domain.statuses import EntityKind
+
+A, M, P, I = Role.ADMIN, Role.MANAGER, Role.PAYROLL, Role.INTEGRATION  # noqa: E741
+
+TRIGGER_ROLES: dict[tuple[EntityKind, str], frozenset[Role]] = {
+    **{
+        (kind, trigger): frozenset(roles)
+        for kind in (EntityKind.PRO_PAY, EntityKind.PRO_PAY_GROUP)
+        for trigger, roles in {
+            "approve": (A, M),
+            "unapprove": (A, M),
+            "cancel": (A, M, I),
+            "delete": (A, M),
+            "restore": (A, M),
+            "mark_paid": (A, P),
+            "revert_payment": (A,),
+        }.items()
+    },
+    **{
+        (EntityKind.LINE_ITEM, trigger): frozenset(roles)
+        for trigger, roles in {
+            "release": (A, P),
+            "hold": (A, P),
+            "extend": (A, P),
+            "pay": (A, P),
+            "void": (A, P),
+            "unpay": (A,),
+        }.items()
+    },
+    **{
+        (EntityKind.STATEMENT, trigger): frozenset(roles)
+        for trigger, roles in {"pay": (A, P), "void": (A, P), "reopen": (A,)}.items()
+    },
+    **{
+        (EntityKind.JOB, trigger): frozenset((A, I))
+        for trigger in ("start", "complete", "cancel", "reopen")
+    },
+    **{
+        (EntityKind.INTEGRATION, trigger): frozenset(roles)
+        for trigger, roles in {
+            "sync_succeeded": (A, I),
+            "sync_failed": (A, I),
+            "disconnect": (A,),
+            "reconnect": (A,),
+        }.items()
+    },
+}
+
+
+def may_fire(role: Role, kind: EntityKind, trigger: str) -> bool:
+    """True when ``role`` may fire ``trigger`` on an entity of ``kind``."""
+    return role in TRIGGER_ROLES.get((kind, trigger), frozenset())
