@@ -1,0 +1,30 @@
+"""Run Alembic from code (``protiv db upgrade``, ``protiv serve``), no alembic.ini needed."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+
+from protiv.config import normalize_database_url
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def alembic_config(url: str) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("sqlalchemy.url", normalize_database_url(url))
+    return config
+
+
+def upgrade(url: str, revision: str = "head") -> None:
+    """Bring the database at ``url`` to ``revision``; safe to call on every start."""
+    command.upgrade(alembic_config(url), revision)
+
+
+async def upgrade_async(url: str, revision: str = "head") -> None:
+    """The same from inside a running event loop (Alembic's env runs its own loop)."""
+    await asyncio.to_thread(upgrade, url, revision)

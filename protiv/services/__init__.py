@@ -1,0 +1,1 @@
+"""Use cases: one async function each, inside a unit of work."""

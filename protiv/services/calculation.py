@@ -1,0 +1,220 @@
+"""From rows to the pure calculation: gather a ProPay's budget, crew, time and pool, and turn
+the resulting breakdown into the plain dict that is frozen at approval and shown in GraphQL.
+
+Inputs for many ProPays are loaded together (one query per table), so previewing a page of
+ProPays costs the same few queries whatever its size.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import fields, is_dataclass
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from protiv import calc
+from protiv.domain.bonus import WorkerRole
+from protiv.persistence.models import (
+    BonusPool,
+    Branch,
+    Company,
+    Disqualifier,
+    Division,
+    Job,
+    Penalty,
+    ProPay,
+    ProPayWorker,
+    TimeEntry,
+    Worker,
+)
+
+
+class Inputs:
+    """Rows loaded for a batch of ProPays, indexed for building each CalcInput."""
+
+    def __init__(self) -> None:
+        self.jobs: dict[int, Job] = {}
+        self.entries: dict[int, list[TimeEntry]] = defaultdict(list)  # by job id
+        self.workers: dict[int, Worker] = {}
+        self.overrides: dict[int, list[ProPayWorker]] = defaultdict(list)
+        self.disqualifiers: dict[int, list[Disqualifier]] = defaultdict(list)
+        self.penalties: dict[int, list[Penalty]] = defaultdict(list)
+        self.pools: dict[int, BonusPool] = {}
+        self.branch_pool: dict[int, int | None] = {}
+        self.division_pool: dict[int, int | None] = {}
+        self.companies: dict[int, Company] = {}
+
+
+async def load_inputs(session: AsyncSession, pro_pays: Sequence[ProPay]) -> Inputs:
+    """One query per table for the whole batch."""
+    data = Inputs()
+    if not pro_pays:
+        return data
+    ids = [p.id for p in pro_pays]
+    job_ids = {p.job_id for p in pro_pays}
+    company_ids = {p.company_id for p in pro_pays}
+    data.jobs = {j.id: j for j in await _all(session, select(Job).where(Job.id.in_(job_ids)))}
+    for entry in await _all(session, select(TimeEntry).where(TimeEntry.job_id.in_(job_ids))):
+        data.entries[entry.job_id].append(entry)
+    for row in await _all(session, select(ProPayWorker).where(ProPayWorker.pro_pay_id.in_(ids))):
+        data.overrides[row.pro_pay_id].append(row)
+    for d in await _all(session, select(Disqualifier).where(Disqualifier.pro_pay_id.in_(ids))):
+        data.disqualifiers[d.pro_pay_id].append(d)
+    for pen in await _all(session, select(Penalty).where(Penalty.pro_pay_id.in_(ids))):
+        data.penalties[pen.pro_pay_id].append(pen)
+    worker_ids = {e.worker_id for es in data.entries.values() for e in es}
+    worker_ids |= {w for p in pro_pays for w in (p.crew_lead_id, p.manager_id) if w}
+    worker_ids |= {j.manager_id for j in data.jobs.values() if j.manager_id}
+    data.workers = {
+        w.id: w for w in await _all(session, select(Worker).where(Worker.id.in_(worker_ids)))
+    }
+    await _load_pools(session, data, company_ids)
+    return data
+
+
+async def _load_pools(session: AsyncSession, data: Inputs, company_ids: set[int]) -> None:
+    companies = await _all(session, select(Company).where(Company.id.in_(company_ids)))
+    data.companies = {c.id: c for c in companies}
+    branches = await _all(session, select(Branch).where(Branch.company_id.in_(company_ids)))
+    data.branch_pool = {b.id: b.pool_id for b in branches}
+    divisions = await _all(session, select(Division).where(Division.company_id.in_(company_ids)))
+    data.division_pool = {d.id: d.pool_id for d in divisions}
+    pools = await _all(session, select(BonusPool).where(BonusPool.company_id.in_(company_ids)))
+    data.pools = {p.id: p for p in pools}
+
+
+async def _all(session: AsyncSession, stmt: Any) -> list[Any]:
+    return list((await session.execute(stmt)).scalars().all())
+
+
+def pool_for(pro_pay: ProPay, data: Inputs) -> BonusPool | None:
+    """The ProPay's own pool, else its division's, its branch's, the company default."""
+    job = data.jobs[pro_pay.job_id]
+    for pool_id in (
+        pro_pay.pool_id,
+        data.division_pool.get(job.division_id) if job.division_id else None,
+        data.branch_pool.get(job.branch_id) if job.branch_id else None,
+        data.companies[pro_pay.company_id].default_pool_id,
+    ):
+        if pool_id is not None and pool_id in data.pools:
+            return data.pools[pool_id]
+    return None
+
+
+def to_pool(row: BonusPool | None, other_member_ids: tuple[int, ...] = ()) -> calc.Pool:
+    if row is None:
+        return calc.Pool()
+    return calc.Pool(
+        crew_pct=row.crew_pct,
+        crew_lead_pct=row.crew_lead_pct,
+        manager_pct=row.manager_pct,
+        company_pct=row.company_pct,
+        other_pct=row.other_pct,
+        split_savings_pct=row.split_savings_pct,
+        other_member_ids=other_member_ids,
+    )
+
+
+def to_budget(p: ProPay) -> calc.Budget:
+    return calc.Budget(
+        type=p.budget_type,
+        hours=p.budget_hours,
+        amount=p.budget_amount,
+        contract_price=p.contract_price,
+        labor_pct=p.labor_pct,
+        rate=p.rate,
+        quantity=p.quantity,
+        adjustment=p.adjustment_type,
+        adjustment_value=p.adjustment_value,
+    )
+
+
+def calc_input(p: ProPay, data: Inputs) -> calc.CalcInput:
+    job = data.jobs[p.job_id]
+    entries = [
+        e for e in data.entries[p.job_id] if p.milestone_id is None or e.milestone_id == p.milestone_id
+    ]
+    overrides = {o.worker_id: o for o in data.overrides[p.id]}
+    crew = tuple(_member(data.workers[w], overrides.get(w)) for w in sorted({e.worker_id for e in entries}))
+    crew_lead_id = p.crew_lead_id or _first_crew_lead(crew, data)
+    company = data.companies[p.company_id]
+    include_drive = p.include_drive_time if p.include_drive_time is not None else company.include_drive_time
+    return calc.CalcInput(
+        budget=to_budget(p),
+        crew=tuple(
+            calc.CrewMember(
+                worker_id=m.worker_id,
+                wage=m.wage,
+                burden_pct=m.burden_pct,
+                remove_bonus=m.remove_bonus,
+                is_crew_lead=m.worker_id == crew_lead_id,
+                manual_amount=m.manual_amount,
+            )
+            for m in crew
+        ),
+        entries=tuple(
+            calc.TimeEntry(
+                worker_id=e.worker_id, hours=e.hours, kind=e.kind,
+                overtime_hours=e.overtime_hours, task=e.task,
+            )
+            for e in sorted(entries, key=lambda e: e.id)
+        ),
+        pool=to_pool(pool_for(p, data)),
+        distribution=p.distribution,
+        crew_lead_id=crew_lead_id,
+        manager_id=p.manager_id or job.manager_id,
+        include_drive_time=include_drive,
+        use_burden=p.use_burden,
+        exclude_overtime_cost=p.exclude_overtime_cost,
+        disqualifier_results=tuple(d.result for d in data.disqualifiers[p.id]),
+        penalties=tuple(calc.Penalty(name=x.name, amount=x.amount) for x in data.penalties[p.id]),
+    )
+
+
+def _member(worker: Worker, override: ProPayWorker | None) -> calc.CrewMember:
+    remove = worker.remove_bonus
+    if override is not None and override.remove_bonus is not None:
+        remove = override.remove_bonus
+    wage = override.wage_override if override and override.wage_override is not None else worker.wage
+    return calc.CrewMember(
+        worker_id=worker.id,
+        wage=wage,
+        burden_pct=worker.burden_pct,
+        remove_bonus=remove,
+        manual_amount=override.manual_amount if override else None,
+    )
+
+
+def _first_crew_lead(crew: Iterable[calc.CrewMember], data: Inputs) -> int | None:
+    for member in crew:
+        if data.workers[member.worker_id].role is WorkerRole.CREW_LEAD:
+            return member.worker_id
+    return None
+
+
+def to_plain(value: Any) -> Any:
+    """A breakdown as JSON-ready data: Decimals as strings (exact), enums by value."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: to_plain(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, list | tuple):
+        return [to_plain(v) for v in value]
+    return value
+
+
+def freeze(breakdown: calc.Breakdown) -> str:
+    return json.dumps(to_plain(breakdown), sort_keys=True)
+
+
+def thaw(frozen: str) -> dict[str, Any]:
+    result: dict[str, Any] = json.loads(frozen)
+    return result

@@ -1,0 +1,66 @@
+"""In-process fan-out of committed events to subscribers.
+
+Every subscriber gets its own bounded queue; a subscriber that falls too far behind is cut off
+(its iterator ends with ``SubscriberTooSlow``) rather than letting memory grow without bound.
+Only the unit of work publishes, and only after its commit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+
+from protiv.domain.events import EventRecord
+
+Predicate = Callable[[EventRecord], bool]
+
+
+class SubscriberTooSlow(Exception):
+    """The subscriber's queue overflowed; it should resume from the events feed."""
+
+
+class _Subscriber:
+    __slots__ = ("overflowed", "predicate", "queue")
+
+    def __init__(self, predicate: Predicate, maxsize: int) -> None:
+        self.predicate = predicate
+        self.queue: asyncio.Queue[EventRecord] = asyncio.Queue(maxsize)
+        self.overflowed = False
+
+
+class EventHub:
+    def __init__(self, queue_size: int = 1000) -> None:
+        self._subscribers: set[_Subscriber] = set()
+        self._queue_size = queue_size
+
+    @property
+    def subscriber_count(self) -> int:
+        return len(self._subscribers)
+
+    def publish(self, events: list[EventRecord]) -> None:
+        for subscriber in list(self._subscribers):
+            for event in events:
+                if not subscriber.predicate(event):
+                    continue
+                try:
+                    subscriber.queue.put_nowait(event)
+                except asyncio.QueueFull:
+                    subscriber.overflowed = True
+                    self._subscribers.discard(subscriber)
+                    break
+
+    @asynccontextmanager
+    async def subscribe(self, predicate: Predicate) -> AsyncIterator[AsyncIterator[EventRecord]]:
+        subscriber = _Subscriber(predicate, self._queue_size)
+        self._subscribers.add(subscriber)
+        try:
+            yield self._iterate(subscriber)
+        finally:
+            self._subscribers.discard(subscriber)
+
+    async def _iterate(self, subscriber: _Subscriber) -> AsyncIterator[EventRecord]:
+        while True:
+            if subscriber.overflowed and subscriber.queue.empty():
+                raise SubscriberTooSlow("subscriber fell behind; resume from the events feed")
+            yield await subscriber.queue.get()
