@@ -78,8 +78,8 @@ def _time_notes(calc: CalcInput, actuals: Actuals) -> list[str]:
     notes: list[str] = []
     if actuals.drive_hours_excluded:
         notes.append(f"{hrs(actuals.drive_hours_excluded)} of drive time left out of actual cost.")
-    if calc.exclude_overtime_cost:
-        overtime = sum((w.overtime_hours for w in actuals.workers), ZERO)
+    overtime = sum((w.overtime_hours for w in actuals.workers), ZERO)
+    if calc.exclude_overtime_cost and overtime:
         notes.append(
             f"Overtime cost left out: {hrs(overtime)} worth {usd(actuals.overtime_cost_excluded)} "
             "(the hours still count as hours worked)."

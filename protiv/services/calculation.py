@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from protiv import calc
 from protiv.domain.bonus import WorkerRole
+from protiv.domain.errors import ValidationFailed
 from protiv.persistence.models import (
     BonusPool,
     Branch,
@@ -218,3 +219,17 @@ def freeze(breakdown: calc.Breakdown) -> str:
 def thaw(frozen: str) -> dict[str, Any]:
     result: dict[str, Any] = json.loads(frozen)
     return result
+
+
+async def previews(session: AsyncSession, pro_pays: Sequence[ProPay]) -> list[dict[str, Any] | str]:
+    """The live breakdown of each ProPay as plain data, or why it cannot be calculated yet."""
+    data = await load_inputs(session, pro_pays)
+    results: list[dict[str, Any] | str] = []
+    for pro_pay in pro_pays:
+        try:
+            inputs = calc_input(pro_pay, data)
+            problem = calc.budget_error(inputs.budget)
+            results.append(problem if problem else to_plain(calc.calculate(inputs)))
+        except ValidationFailed as error:
+            results.append(error.message)
+    return results

@@ -1,0 +1,1 @@
+"""The Starlette application serving GraphQL (HTTP, GraphiQL, WebSocket subscriptions)."""

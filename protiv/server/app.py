@@ -1,0 +1,53 @@
+"""The application factory: one ServiceContext (database, event hub, clock) for the process,
+the GraphQL view on /graphql (HTTP and WebSocket), and a health check."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse
+from starlette.routing import Route, WebSocketRoute
+
+from protiv.config import Settings
+from protiv.persistence.database import create_database
+from protiv.server.view import ProtivGraphQL
+from protiv.services.context import ServiceContext
+from schema import schema
+
+
+def create_app(settings: Settings | None = None, services: ServiceContext | None = None) -> Starlette:
+    settings = settings or Settings.from_env()
+    services = services or ServiceContext(db=create_database(settings.database_url))
+    graphql = ProtivGraphQL(
+        services,
+        schema,
+        graphql_ide="graphiql",
+        allowed_origins=settings.allowed_origins,
+        max_subscriptions_per_connection=20,
+    )
+
+    @asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        yield
+        await services.db.dispose()
+
+    async def health(_request: Request) -> JSONResponse:
+        return JSONResponse({"status": "ok"})
+
+    async def home(_request: Request) -> RedirectResponse:
+        return RedirectResponse("/graphql")
+
+    app = Starlette(
+        routes=[
+            Route("/", home),
+            Route("/healthz", health),
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql),
+        ],
+        lifespan=lifespan,
+    )
+    app.state.services = services
+    return app

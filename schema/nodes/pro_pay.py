@@ -1,0 +1,217 @@
+"""ProPays and ProPay groups as GraphQL nodes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated
+
+import strawberry
+from strawberry import relay
+
+from protiv import calc
+from protiv.domain import statuses
+from protiv.persistence import models
+from protiv.services.calculation import thaw, to_budget
+from schema.context import Info
+from schema.enums import AdjustmentType, BudgetType, DisqualifierResult, Distribution, ProPayAction, ProPayStatus
+from schema.nodes.calculation import Calculation
+from schema.nodes.records import Event, Job, history
+from schema.nodes.views import View
+from statemachines.pro_pay import MACHINE as PRO_PAY_MACHINE
+from statemachines.pro_pay_group import MACHINE as GROUP_MACHINE
+
+LineItemRef = Annotated["LineItem", strawberry.lazy("schema.nodes.ledger")]
+
+
+@strawberry.type(description="How the labour budget is set; editable only while ACTIVE.")
+class Budget:
+    type: BudgetType
+    hours: Decimal | None
+    amount: Decimal | None
+    contract_price: Decimal | None
+    labor_pct: Decimal | None
+    rate: Decimal | None
+    quantity: Decimal | None
+    adjustment_type: AdjustmentType
+    adjustment_value: Decimal | None
+
+
+@strawberry.type(description="A pass/fail check answered before approval.")
+class Disqualifier:
+    id: strawberry.ID
+    name: str
+    result: DisqualifierResult
+
+
+@strawberry.type(description="An amount taken off the worker pool before the role split.")
+class Penalty:
+    id: strawberry.ID
+    name: str
+    amount: Decimal
+
+
+@strawberry.type(description="The labour budget of one job or milestone, and the bonus it yields.")
+class ProPay(relay.Node):
+    id: relay.NodeID[int]
+    title: str
+    status: ProPayStatus
+    version: int = strawberry.field(description="Bumped by every change; pass it as expectedVersion.")
+    distribution: Distribution
+    budget: Budget
+    created_at: datetime
+    approved_at: datetime | None
+    approved_by: str | None
+    paid_at: datetime | None
+    row: strawberry.Private[models.ProPay]
+
+    @classmethod
+    def from_row(cls, row: models.ProPay) -> ProPay:
+        return cls(
+            id=row.id, title=row.title, status=row.status, version=row.version,
+            distribution=row.distribution, budget=_budget(row), created_at=row.created_at,
+            approved_at=row.approved_at, approved_by=row.approved_by, paid_at=row.paid_at, row=row,
+        )
+
+    @classmethod
+    async def resolve_nodes(
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[ProPay | None]:
+        rows = await info.context.loaders.pro_pay.load_many([int(i) for i in node_ids])
+        return [cls.from_row(r) if r else None for r in rows]
+
+    @strawberry.field(description="The transitions the caller may fire now (role, status, guards).")
+    async def available_actions(self, info: Info) -> list[ProPayAction]:
+        loaders = info.context.loaders
+        view = View(
+            status=self.row.status, group_id=self.row.group_id,
+            line_items=await loaders.line_items_of_pro_pay.load(self.id),
+            disqualifiers=await loaders.disqualifiers_of.load(self.id),
+        )
+        return PRO_PAY_MACHINE.available(
+            view, actor=info.context.actor, now=info.context.services.clock(),
+            budget_error=calc.budget_error(to_budget(self.row)),
+        )
+
+    @strawberry.field(description="The synced job this ProPay belongs to.")
+    async def job(self, info: Info) -> Job:
+        row = await info.context.loaders.job.load(self.row.job_id)
+        assert row is not None
+        return Job.from_row(row)
+
+    @strawberry.field(description="The group it is approved with, if any.")
+    async def group(self, info: Info) -> ProPayGroup | None:
+        if self.row.group_id is None:
+            return None
+        row = await info.context.loaders.group.load(self.row.group_id)
+        return ProPayGroup.from_row(row) if row else None
+
+    @strawberry.field(description="Line items made by its approvals (voided ones included).")
+    async def line_items(self, info: Info) -> list[LineItemRef]:
+        from schema.nodes.ledger import LineItem
+
+        rows = await info.context.loaders.line_items_of_pro_pay.load(self.id)
+        return [LineItem.from_row(r) for r in rows]
+
+    @strawberry.field(description="Its history, oldest first.")
+    async def events(self, info: Info) -> list[Event]:
+        return await history(info, statuses.EntityKind.PRO_PAY, self.id)
+
+    @strawberry.field(
+        description="Budget vs actual and each share: live while ACTIVE, frozen from approval. "
+        "Null when it cannot be calculated yet (see calculationProblem)."
+    )
+    async def calculation(self, info: Info) -> Calculation | None:
+        result = await self._calculation(info)
+        return result if isinstance(result, Calculation) else None
+
+    @strawberry.field(description="Why the calculation cannot be made yet (e.g. no budget).")
+    async def calculation_problem(self, info: Info) -> str | None:
+        result = await self._calculation(info)
+        return result if isinstance(result, str) else None
+
+    async def _calculation(self, info: Info) -> Calculation | str | None:
+        if self.row.status is not statuses.ProPayStatus.ACTIVE and self.row.calculation:
+            return Calculation.from_plain(thaw(self.row.calculation), frozen=True)
+        preview = await info.context.loaders.preview.load(self.id)
+        if preview is None or isinstance(preview, str):
+            return preview
+        return Calculation.from_plain(preview, frozen=False)
+
+    @strawberry.field(description="Disqualifiers to answer before approval.")
+    async def disqualifiers(self, info: Info) -> list[Disqualifier]:
+        rows = await info.context.loaders.disqualifiers_of.load(self.id)
+        return [Disqualifier(id=strawberry.ID(str(r.id)), name=r.name, result=r.result) for r in rows]
+
+    @strawberry.field(description="Penalties taken off the worker pool.")
+    async def penalties(self, info: Info) -> list[Penalty]:
+        rows = await info.context.loaders.penalties_of.load(self.id)
+        return [Penalty(id=strawberry.ID(str(r.id)), name=r.name, amount=r.amount) for r in rows]
+
+
+def _budget(row: models.ProPay) -> Budget:
+    return Budget(
+        type=row.budget_type, hours=row.budget_hours, amount=row.budget_amount,
+        contract_price=row.contract_price, labor_pct=row.labor_pct, rate=row.rate,
+        quantity=row.quantity, adjustment_type=row.adjustment_type,
+        adjustment_value=row.adjustment_value,
+    )
+
+
+@strawberry.type(description="ProPays approved as one unit; its triggers drive every member.")
+class ProPayGroup(relay.Node):
+    id: relay.NodeID[int]
+    name: str
+    status: ProPayStatus
+    version: int
+    distribution: Distribution
+    approved_at: datetime | None
+    approved_by: str | None
+    paid_at: datetime | None
+    row: strawberry.Private[models.ProPayGroup]
+
+    @classmethod
+    def from_row(cls, row: models.ProPayGroup) -> ProPayGroup:
+        return cls(
+            id=row.id, name=row.name, status=row.status, version=row.version,
+            distribution=row.distribution, approved_at=row.approved_at,
+            approved_by=row.approved_by, paid_at=row.paid_at, row=row,
+        )
+
+    @classmethod
+    async def resolve_nodes(
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[ProPayGroup | None]:
+        rows = await info.context.loaders.group.load_many([int(i) for i in node_ids])
+        return [cls.from_row(r) if r else None for r in rows]
+
+    @strawberry.field(description="The member ProPays.")
+    async def members(self, info: Info) -> list[ProPay]:
+        rows = await info.context.loaders.members_of_group.load(self.id)
+        return [ProPay.from_row(r) for r in rows]
+
+    @strawberry.field(description="The transitions the caller may fire now.")
+    async def available_actions(self, info: Info) -> list[ProPayAction]:
+        loaders = info.context.loaders
+        rows = await loaders.members_of_group.load(self.id)
+        members = [
+            View(
+                status=r.status, group_id=r.group_id,
+                line_items=await loaders.line_items_of_pro_pay.load(r.id),
+                disqualifiers=await loaders.disqualifiers_of.load(r.id),
+            )
+            for r in rows
+        ]
+        view = View(status=self.row.status, members=members)
+        return GROUP_MACHINE.available(view, actor=info.context.actor, now=info.context.services.clock())
+
+    @strawberry.field(description="The pooled calculation frozen at approval.")
+    def calculation(self) -> Calculation | None:
+        if not self.row.calculation:
+            return None
+        return Calculation.from_plain(thaw(self.row.calculation), frozen=True)
+
+    @strawberry.field(description="Its history, oldest first.")
+    async def events(self, info: Info) -> list[Event]:
+        return await history(info, statuses.EntityKind.PRO_PAY_GROUP, self.id)

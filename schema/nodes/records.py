@@ -1,0 +1,144 @@
+"""Synced records (workers, jobs) and the event log, as GraphQL nodes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Annotated, Any
+
+import strawberry
+from strawberry import relay
+
+from protiv.domain.statuses import EntityKind as DomainEntityKind
+from protiv.persistence import models
+from schema.context import Info
+from schema.enums import EntityKind, JobStatus, WorkerRole
+from schema.ids import to_global
+
+if TYPE_CHECKING:
+    from schema.nodes.pro_pay import ProPay
+
+NODE_TYPE_OF = {
+    DomainEntityKind.PRO_PAY: "ProPay",
+    DomainEntityKind.PRO_PAY_GROUP: "ProPayGroup",
+    DomainEntityKind.LINE_ITEM: "LineItem",
+    DomainEntityKind.STATEMENT: "Statement",
+    DomainEntityKind.JOB: "Job",
+    DomainEntityKind.INTEGRATION: "Integration",
+}
+
+
+@strawberry.type(description="A worker, synced from the integration (read-only here).")
+class Worker(relay.Node):
+    id: relay.NodeID[int]
+    external_id: str
+    name: str
+    role: WorkerRole
+    wage: Decimal = strawberry.field(description="Base hourly wage, without burden.")
+    active: bool
+    remove_bonus: bool = strawberry.field(description="Adds cost to ProPays but takes no share.")
+
+    @classmethod
+    def from_row(cls, row: models.Worker) -> Worker:
+        return cls(
+            id=row.id, external_id=row.external_id, name=row.name, role=row.role,
+            wage=row.wage, active=row.active, remove_bonus=row.remove_bonus,
+        )
+
+    @classmethod
+    async def resolve_nodes(
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[Worker | None]:
+        rows = await info.context.loaders.worker.load_many([int(i) for i in node_ids])
+        return [cls.from_row(r) if r else None for r in rows]
+
+
+@strawberry.type(description="A job, synced from the integration (read-only here).")
+class Job(relay.Node):
+    id: relay.NodeID[int]
+    external_id: str
+    name: str
+    status: JobStatus
+    version: int
+    client_name: str | None
+    service_type: str | None
+    budget_hours: Decimal | None
+    budget_amount: Decimal | None
+    contract_price: Decimal | None
+    excluded_reason: str | None = strawberry.field(
+        description="Why this job makes no ProPay (the exclusion rule), if it does not."
+    )
+    manager_id: strawberry.Private[int | None]
+
+    @classmethod
+    def from_row(cls, row: models.Job) -> Job:
+        return cls(
+            id=row.id, external_id=row.external_id, name=row.name, status=row.status,
+            version=row.version, client_name=row.client_name, service_type=row.service_type,
+            budget_hours=row.budget_hours, budget_amount=row.budget_amount,
+            contract_price=row.contract_price, excluded_reason=row.excluded_reason,
+            manager_id=row.manager_id,
+        )
+
+    @classmethod
+    async def resolve_nodes(
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[Job | None]:
+        rows = await info.context.loaders.job.load_many([int(i) for i in node_ids])
+        return [cls.from_row(r) if r else None for r in rows]
+
+    @strawberry.field(description="The job's manager, who gets the manager bucket.")
+    async def manager(self, info: Info) -> Worker | None:
+        if self.manager_id is None:
+            return None
+        row = await info.context.loaders.worker.load(self.manager_id)
+        return Worker.from_row(row) if row else None
+
+    @strawberry.field(description="The ProPays made from this job.")
+    async def pro_pays(
+        self, info: Info
+    ) -> list[Annotated[ProPay, strawberry.lazy("schema.nodes.pro_pay")]]:
+        from schema.nodes.pro_pay import ProPay
+
+        rows = await info.context.loaders.pro_pays_of_job.load(self.id)
+        return [ProPay.from_row(r) for r in rows]
+
+
+@strawberry.type(description="One fired transition, written in the same transaction as the change.")
+class Event(relay.Node):
+    id: relay.NodeID[int]
+    entity: EntityKind
+    trigger: str = strawberry.field(description="The trigger fired (create: the record was made).")
+    from_status: str | None = strawberry.field(
+        name="from", description="The status before; null when the record was created."
+    )
+    to_status: str = strawberry.field(name="to", description="The status after.")
+    version: int = strawberry.field(description="The record's version after the change.")
+    actor: str
+    reason: str | None
+    occurred_at: datetime
+    entity_pk: strawberry.Private[int]
+
+    @strawberry.field(description="The global id of the record that changed.")
+    def entity_id(self) -> strawberry.ID:
+        return strawberry.ID(to_global(NODE_TYPE_OF[self.entity], self.entity_pk))
+
+    @classmethod
+    def from_row(cls, row: Any) -> Event:
+        return cls(
+            id=row.id, entity=row.entity, trigger=row.trigger, from_status=row.from_status,
+            to_status=row.to_status, version=row.version, actor=row.actor, reason=row.reason,
+            occurred_at=row.occurred_at, entity_pk=row.entity_id,
+        )
+
+    @classmethod
+    async def resolve_nodes(
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[Event | None]:
+        rows = await info.context.loaders.event.load_many([int(i) for i in node_ids])
+        return [cls.from_row(r) if r else None for r in rows]
+
+
+async def history(info: Info, kind: DomainEntityKind, pk: int) -> list[Event]:
+    return [Event.from_row(r) for r in await info.context.loaders.events_of.load((kind, pk))]
