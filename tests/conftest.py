@@ -148,3 +148,16 @@ def manager(company: Company) -> Actor:
 @pytest.fixture
 def payroll(company: Company) -> Actor:
     return Actor(company_id=company.id, role=Role.PAYROLL, name="pat")
+
+
+@pytest.fixture
+def empty_database_url(database_url: str, tmp_path: Path) -> Iterator[str]:
+    """An empty database on the same backend, for tests that build the schema themselves."""
+    if database_url.startswith("sqlite"):
+        yield f"sqlite+aiosqlite:///{tmp_path / 'empty.db'}"
+        return
+    base = os.environ[PG_ENV]
+    name = f"protiv_empty_{uuid.uuid4().hex[:12]}"
+    asyncio.run(_admin(base, f'CREATE DATABASE "{name}"'))
+    yield make_url(normalize_database_url(base)).set(database=name).render_as_string(False)
+    asyncio.run(_admin(base, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

@@ -28,9 +28,6 @@ class Company(Base):
     waiting_days: Mapped[int] = mapped_column(default=7)
     pay_period_kind: Mapped[str] = mapped_column(String(16), default="WEEKLY")
     pay_period_anchor: Mapped[date] = mapped_column(default=date(2026, 1, 5))  # a Monday
-    default_pool_id: Mapped[int | None] = mapped_column(
-        ForeignKey("bonus_pool.id", use_alter=True), default=None
-    )
 
 
 class BonusPool(Base):
@@ -51,6 +48,7 @@ class BonusPool(Base):
     retention_days_crew_lead: Mapped[int] = mapped_column(default=0)
     retention_days_manager: Mapped[int] = mapped_column(default=0)
     roll_over_negative: Mapped[bool] = mapped_column(default=True)
+    is_company_default: Mapped[bool] = mapped_column(default=False)  # used when nothing else is set
 
 
 class Integration(Base):

@@ -50,6 +50,7 @@ class Inputs:
         self.branch_pool: dict[int, int | None] = {}
         self.division_pool: dict[int, int | None] = {}
         self.companies: dict[int, Company] = {}
+        self.default_pool: dict[int, int] = {}  # company id -> its default pool id
 
 
 async def load_inputs(session: AsyncSession, pro_pays: Sequence[ProPay]) -> Inputs:
@@ -88,6 +89,7 @@ async def _load_pools(session: AsyncSession, data: Inputs, company_ids: set[int]
     data.division_pool = {d.id: d.pool_id for d in divisions}
     pools = await _all(session, select(BonusPool).where(BonusPool.company_id.in_(company_ids)))
     data.pools = {p.id: p for p in pools}
+    data.default_pool = {p.company_id: p.id for p in pools if p.is_company_default}
 
 
 async def _all(session: AsyncSession, stmt: Any) -> list[Any]:
@@ -101,7 +103,7 @@ def pool_for(pro_pay: ProPay, data: Inputs) -> BonusPool | None:
         pro_pay.pool_id,
         data.division_pool.get(job.division_id) if job.division_id else None,
         data.branch_pool.get(job.branch_id) if job.branch_id else None,
-        data.companies[pro_pay.company_id].default_pool_id,
+        data.default_pool.get(pro_pay.company_id),
     ):
         if pool_id is not None and pool_id in data.pools:
             return data.pools[pool_id]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -65,14 +64,7 @@ async def _statement_in(
     row = await pay_period(uow, company, period)
     inserted = await uow.session.execute(
         _insert(uow, Statement)
-        .values(
-            company_id=company.id,
-            worker_id=worker_id,
-            pay_period_id=row.id,
-            status=StatementStatus.OPEN,
-            version=1,
-            rollover=Decimal(0),
-        )
+        .values(company_id=company.id, worker_id=worker_id, pay_period_id=row.id)
         .on_conflict_do_nothing(index_elements=["worker_id", "pay_period_id"])
         .returning(Statement.id)
     )

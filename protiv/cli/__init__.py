@@ -1,0 +1,1 @@
+"""The `protiv` command line."""
