@@ -20,7 +20,7 @@ from protiv.domain.statuses import EntityKind, ProPayStatus, ProPayTrigger, Void
 from protiv.persistence.models import Event, ProPay, ProPayGroup
 from protiv.services import calculation, cascades
 from protiv.services.context import ServiceContext
-from protiv.services.pro_pays import freeze_into_items
+from protiv.services.pro_pays import make_items
 from protiv.services.results import Transitioned
 from protiv.services.uow import UnitOfWork
 from statemachines.base import Via
@@ -129,11 +129,11 @@ async def transition(
 async def _drive_member(
     uow: UnitOfWork, member: ProPay, trigger: ProPayTrigger, actor: Actor, reason: str | None
 ) -> None:
+    if trigger in (ProPayTrigger.UNAPPROVE, ProPayTrigger.RESTORE):
+        member.calculation = None  # in the transition's own flush: one version per transition
     await uow.fire(PRO_PAY, member, trigger, actor, reason=reason, via=Via.GROUP)
     if trigger in VOIDS:
         await cascades.void_unpaid(uow, member.line_items, actor, VOIDS[trigger])
-    if trigger in (ProPayTrigger.UNAPPROVE, ProPayTrigger.RESTORE):
-        member.calculation = None
     if trigger is ProPayTrigger.REVERT_PAYMENT:
         text = reason or ""
         unpaid = await cascades.unpay(uow, member.line_items, actor, Via.REVERT_PAYMENT, text)
@@ -146,15 +146,15 @@ async def _approve(uow: UnitOfWork, group: ProPayGroup, actor: Actor, reason: st
     data = await calculation.load_inputs(uow.session, members)
     inputs = [calculation.calc_input(m, data) for m in members]
     breakdown, problem = _pooled(group, inputs, data, members)
+    frozen = calculation.freeze(breakdown) if breakdown is not None else None
+    group.calculation = frozen
     event = await uow.fire(GROUP, group, ProPayTrigger.APPROVE, actor, reason=reason, budget_error=problem)
     assert breakdown is not None
-    group.calculation = calculation.freeze(breakdown)
     slices = member_slices(breakdown, inputs, [m.id for m in members])
     for member in members:
+        member.calculation = frozen  # members show the pooled figures they were approved from
         await uow.fire(PRO_PAY, member, ProPayTrigger.APPROVE, actor, reason=reason, via=Via.GROUP)
-        await freeze_into_items(
-            uow, member, breakdown, actor, shares=slices[member.id], group_id=group.id
-        )
+        await make_items(uow, member, slices[member.id], actor, group_id=group.id)
     return event
 
 

@@ -66,28 +66,28 @@ async def approve(
 
     async def effect(uow: UnitOfWork, pro_pay: ProPay) -> Event:
         breakdown, problem = await final_breakdown(uow, pro_pay)
+        if breakdown is not None:  # same flush as the status: one version per transition
+            pro_pay.calculation = calculation.freeze(breakdown)
         event = await uow.fire(
             PRO_PAY, pro_pay, ProPayTrigger.APPROVE, actor, reason=reason, budget_error=problem
         )
         assert breakdown is not None  # the guard refused otherwise
-        await freeze_into_items(uow, pro_pay, breakdown, actor)
+        await make_items(uow, pro_pay, breakdown.shares, actor)
         return event
 
     return await _run(ctx, actor, pro_pay_id, effect, expected_version)
 
 
-async def freeze_into_items(
-    uow: UnitOfWork, pro_pay: ProPay, breakdown: calc.Breakdown, actor: Actor,
-    *, shares: Sequence[calc.Share] | None = None, group_id: int | None = None,
+async def make_items(
+    uow: UnitOfWork, pro_pay: ProPay, shares: Sequence[calc.Share], actor: Actor,
+    *, group_id: int | None = None,
 ) -> None:
-    """Store the breakdown as approved and make its line items (``shares``: a group member's
+    """The approval's HELD line items, one per worker and paid bucket (a group member gets its
     slice of the pooled shares)."""
-    pro_pay.calculation = calculation.freeze(breakdown)
     company = await uow.session.get_one(Company, pro_pay.company_id)
     data = await calculation.load_inputs(uow.session, [pro_pay])
     items = await ledger.add_approval_items(
-        uow, company=company, pool=calculation.pool_for(pro_pay, data),
-        shares=breakdown.shares if shares is None else shares,
+        uow, company=company, pool=calculation.pool_for(pro_pay, data), shares=shares,
         actor=actor, pro_pay_id=pro_pay.id, group_id=group_id,
     )
     pro_pay.line_items.extend(items)
@@ -95,10 +95,10 @@ async def freeze_into_items(
 
 def _voiding(trigger: ProPayTrigger, why: VoidReason, actor: Actor, reason: str | None) -> Effect:
     async def effect(uow: UnitOfWork, pro_pay: ProPay) -> Event:
+        if trigger is ProPayTrigger.UNAPPROVE:
+            pro_pay.calculation = None  # the preview takes over again
         event = await uow.fire(PRO_PAY, pro_pay, trigger, actor, reason=reason)
         await cascades.void_unpaid(uow, pro_pay.line_items, actor, why)
-        if trigger is ProPayTrigger.UNAPPROVE:
-            pro_pay.calculation = None
         return event
 
     return effect
@@ -138,9 +138,8 @@ async def restore(
     """CANCELED|DELETED → ACTIVE: the preview recalculates; a re-approval makes new items."""
 
     async def effect(uow: UnitOfWork, pro_pay: ProPay) -> Event:
-        event = await uow.fire(PRO_PAY, pro_pay, ProPayTrigger.RESTORE, actor, reason=reason)
         pro_pay.calculation = None
-        return event
+        return await uow.fire(PRO_PAY, pro_pay, ProPayTrigger.RESTORE, actor, reason=reason)
 
     return await _run(ctx, actor, pro_pay_id, effect, expected_version)
 
