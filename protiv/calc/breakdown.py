@@ -10,7 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import (
+    ROUND_HALF_EVEN,
+    Context,
+    Decimal,
+    DivisionByZero,
+    InvalidOperation,
+    Overflow,
+    localcontext,
+)
 
 from protiv.calc.actual import Actuals, TaskTime, measure, measure_tasks
 from protiv.calc.budget import TASK_TYPES, price
@@ -23,6 +31,12 @@ from protiv.calc.validation import validate_input, validate_pool, validate_settl
 from protiv.domain.bonus import Bucket, DisqualifierResult, Distribution
 from protiv.domain.errors import ValidationFailed
 from protiv.domain.money import ZERO, cents
+
+ARITHMETIC = Context(
+    prec=28, rounding=ROUND_HALF_EVEN, traps=[InvalidOperation, DivisionByZero, Overflow]
+)
+"""The decimal context of every calculation, whatever the caller's thread has set: the same
+input must give the same cents everywhere (cents themselves are rounded half up, explicitly)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,7 +143,6 @@ def _shares_of(
 ) -> tuple[tuple[Share, ...], str]:
     """The shares of one planned bucket, and a note when it could not be handed out."""
     people = measured.people
-    why = f"{label(plan.bucket)} bucket: {pct(plan.percent)} of {usd(pool_amount)} worker pool"
     if plan.percent == 0 or plan.bucket is Bucket.COMPANY:
         return (), ""
     if plan.bucket is Bucket.CREW:
@@ -149,6 +162,7 @@ def _shares_of(
     named = settings.crew_lead_id if plan.bucket is Bucket.CREW_LEAD else settings.manager_id
     person = _recipient(people, named)
     assert person is not None, "plan_buckets moved a bucket without a recipient"
+    why = f"{label(plan.bucket)} bucket: {pct(plan.percent)} of {usd(pool_amount)} worker pool"
     return split_single(plan.bucket, plan.amount, person, why), ""
 
 
@@ -232,7 +246,8 @@ def calculate(calc: CalcInput) -> Breakdown:
         penalties=calc.penalties,
         crew_lead_weight=calc.crew_lead_weight,
     )
-    return settle(measure_one(calc), settings)
+    with localcontext(ARITHMETIC):
+        return settle(measure_one(calc), settings)
 
 
 def _merge_person(a: Participant, b: Participant) -> Participant:
@@ -301,7 +316,6 @@ def calculate_group(
         raise ValidationFailed("a group needs at least one ProPay", field=["members"])
     validate_pool(pool)
     validate_settlement(crew_lead_weight, penalties)
-    measured = _merge([measure_one(member) for member in members])
     settings = Settings(
         pool=pool,
         distribution=distribution,
@@ -316,4 +330,5 @@ def calculate_group(
         penalties=(*penalties, *(p for m in members for p in m.penalties)),
         crew_lead_weight=crew_lead_weight,
     )
-    return settle(measured, settings)
+    with localcontext(ARITHMETIC):
+        return settle(_merge([measure_one(member) for member in members]), settings)

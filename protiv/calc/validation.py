@@ -114,28 +114,19 @@ def _task_problem(tasks: tuple[TaskBudget, ...], by_hours: bool) -> Problem | No
 
 def _adjustment_problem(budget: Budget) -> Problem | None:
     """An adjustment needs a value that leaves a positive budget."""
-    kind = budget.adjustment
+    kind, value = budget.adjustment, budget.adjustment_value
     if kind is AdjustmentType.NONE:
         return None
     field = ["budget", "adjustment_value"]
-    value = budget.adjustment_value
     label = f"the {kind.value.lower().replace('_', ' ')} adjustment value"
-    if kind is AdjustmentType.PERCENT_INCREASE:
-        return (
-            _not_negative(value, label, field)
-            if value is not None
-            else (f"{label} is required", field)
-        )
-    if kind is AdjustmentType.PERCENT_DECREASE:
-        problem = (
-            _not_negative(value, label, field)
-            if value is not None
-            else (f"{label} is required", field)
-        )
-        if problem is None and value is not None and value >= HUNDRED:
-            return f"{label} must be below 100 (it would leave no budget), not {value}", field
-        return problem
-    return _positive(value, label, field)
+    if kind not in (AdjustmentType.PERCENT_INCREASE, AdjustmentType.PERCENT_DECREASE):
+        return _positive(value, label, field)  # a factor, a manual amount, manual hours
+    if value is None:
+        return f"{label} is required", field
+    problem = _not_negative(value, label, field)
+    if problem is None and kind is AdjustmentType.PERCENT_DECREASE and value >= HUNDRED:
+        return f"{label} must be below 100 (it would leave no budget), not {value}", field
+    return problem
 
 
 def budget_problem(budget: Budget) -> Problem | None:
@@ -220,7 +211,7 @@ def _validate_member(index: int, member: CrewMember) -> None:
     if amount is None:
         return
     _raise(_not_negative(amount, f"{who}'s manual amount", [*field, "manual_amount"]))
-    if amount != cents(Decimal(amount)):
+    if amount != cents(amount):
         raise ValidationFailed(
             f"{who}'s manual amount {amount} is not whole cents", field=[*field, "manual_amount"]
         )
