@@ -12,30 +12,41 @@ from protiv.domain.roles import Role
 
 ProPayStatus = Annotated[
     statuses.ProPayStatus,
-    strawberry.enum(name="ProPayStatus", description="Where a ProPay (or group) is in its lifecycle."),
+    strawberry.enum(
+        name="ProPayStatus", description="Where a ProPay (or group) is in its lifecycle."
+    ),
 ]
 LineItemStatus = Annotated[
     statuses.LineItemStatus,
-    strawberry.enum(name="LineItemStatus", description="Where a bonus line item is on its way to payment."),
+    strawberry.enum(
+        name="LineItemStatus", description="Where a bonus line item is on its way to payment."
+    ),
 ]
 StatementStatus = Annotated[
     statuses.StatementStatus,
-    strawberry.enum(name="StatementStatus", description="Whether a statement is open, paid or void."),
+    strawberry.enum(
+        name="StatementStatus", description="Whether a statement is open, paid or void."
+    ),
 ]
 JobStatus = Annotated[
     statuses.JobStatus,
-    strawberry.enum(name="JobStatus", description="The job's status as the integration reports it."),
+    strawberry.enum(
+        name="JobStatus", description="The job's status as the integration reports it."
+    ),
 ]
 IntegrationStatus = Annotated[
     statuses.IntegrationStatus,
-    strawberry.enum(name="IntegrationStatus", description="The health of an integration connection."),
+    strawberry.enum(
+        name="IntegrationStatus", description="The health of an integration connection."
+    ),
 ]
 EntityKind = Annotated[
     statuses.EntityKind,
     strawberry.enum(name="EntityKind", description="The kinds of record whose changes are logged."),
 ]
 BudgetType = Annotated[
-    bonus.BudgetType, strawberry.enum(name="BudgetType", description="How a ProPay's labour budget is set.")
+    bonus.BudgetType,
+    strawberry.enum(name="BudgetType", description="How a ProPay's labour budget is set."),
 ]
 AdjustmentType = Annotated[
     bonus.AdjustmentType,
@@ -46,14 +57,17 @@ Bucket = Annotated[
 ]
 Distribution = Annotated[
     bonus.Distribution,
-    strawberry.enum(name="Distribution", description="How the crew bucket is split between workers."),
+    strawberry.enum(
+        name="Distribution", description="How the crew bucket is split between workers."
+    ),
 ]
 DisqualifierResult = Annotated[
     bonus.DisqualifierResult,
     strawberry.enum(name="DisqualifierResult", description="The answer to a disqualifier."),
 ]
 WorkerRole = Annotated[
-    bonus.WorkerRole, strawberry.enum(name="WorkerRole", description="A worker's role in the field.")
+    bonus.WorkerRole,
+    strawberry.enum(name="WorkerRole", description="A worker's role in the field."),
 ]
 LineItemKind = Annotated[
     bonus.LineItemKind, strawberry.enum(name="LineItemKind", description="A bonus or a deduction.")
@@ -61,7 +75,9 @@ LineItemKind = Annotated[
 Role_ = Annotated[Role, strawberry.enum(name="Role", description="The role an API token carries.")]
 UserErrorCode = Annotated[
     ErrorCode,
-    strawberry.enum(name="UserErrorCode", description="Why a mutation was refused; nothing was changed."),
+    strawberry.enum(
+        name="UserErrorCode", description="Why a mutation was refused; nothing was changed."
+    ),
 ]
 
 

@@ -25,7 +25,10 @@ def main(argv: list[str]) -> int:
     current = SDL_PATH.read_text() if SDL_PATH.exists() else ""
     if "--check" in argv:
         if current != sdl():
-            print("schema/schema.graphql is out of date: run `python -m schema.export`", file=sys.stderr)  # noqa: T201
+            print(
+                "schema/schema.graphql is out of date: run `python -m schema.export`",
+                file=sys.stderr,
+            )
             return 1
         return 0
     SDL_PATH.write_text(sdl())

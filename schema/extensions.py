@@ -21,12 +21,23 @@ def _policy(error: GraphQLError) -> GraphQLError:
         return error
     if isinstance(original, DomainError):
         return GraphQLError(
-            original.message, nodes=error.nodes, path=error.path, original_error=None,
-            extensions={"code": original.code.value, **({"field": original.field} if original.field else {})},
+            original.message,
+            nodes=error.nodes,
+            path=error.path,
+            original_error=None,
+            extensions={
+                "code": original.code.value,
+                **({"field": original.field} if original.field else {}),
+            },
         )
     log.error("unexpected error in %s", error.path, exc_info=original)
-    return GraphQLError(MASKED, nodes=error.nodes, path=error.path, original_error=None,
-                        extensions={"code": "INTERNAL"})
+    return GraphQLError(
+        MASKED,
+        nodes=error.nodes,
+        path=error.path,
+        original_error=None,
+        extensions={"code": "INTERNAL"},
+    )
 
 
 class ErrorPolicy(SchemaExtension):

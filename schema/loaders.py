@@ -45,9 +45,7 @@ class Loaders:
         self.pro_pays_of_job = self._children(ProPay, ProPay.job_id)
         self.disqualifiers_of = self._children(Disqualifier, Disqualifier.pro_pay_id, scoped=False)
         self.penalties_of = self._children(Penalty, Penalty.pro_pay_id, scoped=False)
-        self.events_of: DataLoader[tuple[EntityKind, int], list[Event]] = DataLoader(
-            self._events
-        )
+        self.events_of: DataLoader[tuple[EntityKind, int], list[Event]] = DataLoader(self._events)
         self.preview: DataLoader[int, dict[str, Any] | str | None] = DataLoader(self._previews)
 
     def _by_id(self, model: type[T]) -> DataLoader[int, T | None]:
@@ -56,7 +54,9 @@ class Loaders:
 
         return DataLoader(load)
 
-    def _children(self, model: type[T], parent: Any, *, scoped: bool = True) -> DataLoader[int, list[T]]:
+    def _children(
+        self, model: type[T], parent: Any, *, scoped: bool = True
+    ) -> DataLoader[int, list[T]]:
         company = self.company_id if scoped else None
 
         async def load(ids: Sequence[int]) -> Sequence[list[T]]:

@@ -36,7 +36,9 @@ def page_args(first: int | None, after: str | None, default: int = 20) -> tuple[
     """Checked paging arguments: ``first`` 1..100 (GitHub's rule), a cursor we issued."""
     size = default if first is None else first
     if size < 1 or size > MAX_PAGE:
-        raise ValidationFailed(f"first must be between 1 and {MAX_PAGE}, not {size}.", field=["first"])
+        raise ValidationFailed(
+            f"first must be between 1 and {MAX_PAGE}, not {size}.", field=["first"]
+        )
     return size, parse_cursor(after)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import strawberry
@@ -24,7 +25,8 @@ from schema.pagination import Connection, connection, page_args
 @strawberry.input(description="Narrow a list of ProPays; all given conditions must hold.")
 class ProPayFilter:
     status: list[ProPayStatus] | None = strawberry.field(
-        default=None, description="Any of these statuses (DELETED ones are hidden unless asked for)."
+        default=None,
+        description="Any of these statuses (DELETED ones are hidden unless asked for).",
     )
     job_id: strawberry.ID | None = None
     group_id: strawberry.ID | None = None
@@ -64,19 +66,36 @@ class Viewer:
 
     @strawberry.field
     async def company(self, info: Info) -> Company:
-        rows = await queries.by_ids(info.context.services, models.Company, self.company_pk, [self.company_pk])
+        rows = await queries.by_ids(
+            info.context.services, models.Company, self.company_pk, [self.company_pk]
+        )
         row = rows[0]
         assert row is not None
-        return Company(id=strawberry.ID(str(row.id)), slug=row.slug, name=row.name, timezone=row.timezone)
+        return Company(
+            id=strawberry.ID(str(row.id)), slug=row.slug, name=row.name, timezone=row.timezone
+        )
 
 
 def _ids(values: list[strawberry.ID] | None, type_name: str, field: str) -> list[int]:
     return [from_global(v, type_name, field) for v in values or []]
 
 
-async def _page(info: Info, model: Any, where: list[ColumnElement[bool]], first: int | None, after: str | None) -> queries.Page:
+async def _page(
+    info: Info,
+    model: Any,
+    where: Sequence[ColumnElement[bool]],
+    first: int | None,
+    after: str | None,
+) -> queries.Page:
     size, cursor = page_args(first, after)
-    return await queries.page(info.context.services, model, info.context.actor.company_id, where=where, first=size, after=cursor)
+    return await queries.page(
+        info.context.services,
+        model,
+        info.context.actor.company_id,
+        where=where,
+        first=size,
+        after=cursor,
+    )
 
 
 def _pro_pay_where(f: ProPayFilter | None) -> list[ColumnElement[bool]]:
@@ -89,7 +108,9 @@ def _pro_pay_where(f: ProPayFilter | None) -> list[ColumnElement[bool]]:
     if f.job_id is not None:
         where.append(models.ProPay.job_id == from_global(f.job_id, "Job", "filter.jobId"))
     if f.group_id is not None:
-        where.append(models.ProPay.group_id == from_global(f.group_id, "ProPayGroup", "filter.groupId"))
+        where.append(
+            models.ProPay.group_id == from_global(f.group_id, "ProPayGroup", "filter.groupId")
+        )
     if f.worker_id is not None:
         worker = from_global(f.worker_id, "Worker", "filter.workerId")
         jobs = select(models.TimeEntry.job_id).where(models.TimeEntry.worker_id == worker)
@@ -119,11 +140,15 @@ def _statement_where(f: StatementFilter | None) -> list[ColumnElement[bool]]:
     if f.status:
         where.append(models.Statement.status.in_(f.status))
     if f.worker_id is not None:
-        where.append(models.Statement.worker_id == from_global(f.worker_id, "Worker", "filter.workerId"))
+        where.append(
+            models.Statement.worker_id == from_global(f.worker_id, "Worker", "filter.workerId")
+        )
     return where
 
 
-async def _one(info: Info, loader_name: str, id: strawberry.ID, type_name: str, convert: Any) -> Any:
+async def _one(
+    info: Info, loader_name: str, id: strawberry.ID, type_name: str, convert: Any
+) -> Any:
     try:
         pk = from_global(id, type_name)
     except DomainError:
@@ -139,7 +164,12 @@ class Query:
     @strawberry.field(description="The caller: its company and role.")
     def viewer(self, info: Info) -> Viewer:
         actor = info.context.actor
-        return Viewer(id=strawberry.ID(actor.label), name=actor.name, role=actor.role, company_pk=actor.company_id)
+        return Viewer(
+            id=strawberry.ID(actor.label),
+            name=actor.name,
+            role=actor.role,
+            company_pk=actor.company_id,
+        )
 
     @strawberry.field(description="One ProPay by id (null if there is none in your company).")
     async def pro_pay(self, info: Info, id: strawberry.ID) -> ProPay | None:
@@ -147,9 +177,15 @@ class Query:
 
     @strawberry.field(description="ProPays, oldest first; DELETED ones only when asked for.")
     async def pro_pays(
-        self, info: Info, filter: ProPayFilter | None = None, first: int | None = 20, after: str | None = None
+        self,
+        info: Info,
+        filter: ProPayFilter | None = None,
+        first: int | None = 20,
+        after: str | None = None,
     ) -> Connection[ProPay]:
-        return connection(await _page(info, models.ProPay, _pro_pay_where(filter), first, after), ProPay.from_row)
+        return connection(
+            await _page(info, models.ProPay, _pro_pay_where(filter), first, after), ProPay.from_row
+        )
 
     @strawberry.field(description="One ProPay group by id.")
     async def pro_pay_group(self, info: Info, id: strawberry.ID) -> ProPayGroup | None:
@@ -157,37 +193,69 @@ class Query:
 
     @strawberry.field(description="ProPay groups, oldest first.")
     async def pro_pay_groups(
-        self, info: Info, status: list[ProPayStatus] | None = None, first: int | None = 20, after: str | None = None
+        self,
+        info: Info,
+        status: list[ProPayStatus] | None = None,
+        first: int | None = 20,
+        after: str | None = None,
     ) -> Connection[ProPayGroup]:
         where = [models.ProPayGroup.status.in_(status)] if status else []
-        return connection(await _page(info, models.ProPayGroup, where, first, after), ProPayGroup.from_row)
+        return connection(
+            await _page(info, models.ProPayGroup, where, first, after), ProPayGroup.from_row
+        )
 
     @strawberry.field(description="Synced jobs.")
     async def jobs(
-        self, info: Info, status: list[JobStatus] | None = None, first: int | None = 20, after: str | None = None
+        self,
+        info: Info,
+        status: list[JobStatus] | None = None,
+        first: int | None = 20,
+        after: str | None = None,
     ) -> Connection[Job]:
         where = [models.Job.status.in_(status)] if status else []
         return connection(await _page(info, models.Job, where, first, after), Job.from_row)
 
     @strawberry.field(description="Synced workers.")
-    async def workers(self, info: Info, first: int | None = 20, after: str | None = None) -> Connection[Worker]:
+    async def workers(
+        self, info: Info, first: int | None = 20, after: str | None = None
+    ) -> Connection[Worker]:
         return connection(await _page(info, models.Worker, [], first, after), Worker.from_row)
 
     @strawberry.field(description="Bonus line items.")
     async def line_items(
-        self, info: Info, filter: LineItemFilter | None = None, first: int | None = 20, after: str | None = None
+        self,
+        info: Info,
+        filter: LineItemFilter | None = None,
+        first: int | None = 20,
+        after: str | None = None,
     ) -> Connection[LineItem]:
-        return connection(await _page(info, models.LineItem, _line_item_where(filter), first, after), LineItem.from_row)
+        return connection(
+            await _page(info, models.LineItem, _line_item_where(filter), first, after),
+            LineItem.from_row,
+        )
 
     @strawberry.field(description="Workers' statements.")
     async def statements(
-        self, info: Info, filter: StatementFilter | None = None, first: int | None = 20, after: str | None = None
+        self,
+        info: Info,
+        filter: StatementFilter | None = None,
+        first: int | None = 20,
+        after: str | None = None,
     ) -> Connection[Statement]:
-        return connection(await _page(info, models.Statement, _statement_where(filter), first, after), Statement.from_row)
+        return connection(
+            await _page(info, models.Statement, _statement_where(filter), first, after),
+            Statement.from_row,
+        )
 
-    @strawberry.field(description="The event log, oldest first: resume with the last cursor you saw.")
+    @strawberry.field(
+        description="The event log, oldest first: resume with the last cursor you saw."
+    )
     async def events(
-        self, info: Info, after: str | None = None, first: int | None = 50, entity: EntityKind | None = None
+        self,
+        info: Info,
+        after: str | None = None,
+        first: int | None = 50,
+        entity: EntityKind | None = None,
     ) -> Connection[Event]:
         where = [models.Event.entity == entity] if entity else []
         return connection(await _page(info, models.Event, where, first, after), Event.from_row)

@@ -41,8 +41,11 @@ async def _admin(url: str, statement: str) -> None:
 
     admin = make_url(normalize_database_url(url))
     conn = await asyncpg.connect(
-        host=admin.host, port=admin.port or 5432, user=admin.username,
-        password=admin.password, database=admin.database or "postgres",
+        host=admin.host,
+        port=admin.port or 5432,
+        user=admin.username,
+        password=admin.password,
+        database=admin.database or "postgres",
     )
     try:
         await conn.execute(statement)

@@ -17,7 +17,7 @@ def to_decimal(value: object) -> Decimal:
     """Parse a money or hours value; floats are refused because they are already inexact."""
     if isinstance(value, Decimal):
         return value
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, bool | float):
         raise TypeError(f"refusing inexact value {value!r}; pass a string or Decimal")
     try:
         return Decimal(str(value))

@@ -4,7 +4,15 @@ from protiv.persistence.base import Base
 from protiv.persistence.bonus import Disqualifier, Penalty, ProPay, ProPayGroup, ProPayWorker
 from protiv.persistence.ledger import LineItem, PayPeriod, Statement
 from protiv.persistence.log import Event, SyncRun
-from protiv.persistence.org import ApiToken, BonusPool, Branch, Company, Division, Integration, Route
+from protiv.persistence.org import (
+    ApiToken,
+    BonusPool,
+    Branch,
+    Company,
+    Division,
+    Integration,
+    Route,
+)
 from protiv.persistence.work import Job, Milestone, TimeEntry, Worker
 
 __all__ = [

@@ -18,7 +18,9 @@ from protiv.services.context import ServiceContext
 from schema import schema
 
 
-def create_app(settings: Settings | None = None, services: ServiceContext | None = None) -> Starlette:
+def create_app(
+    settings: Settings | None = None, services: ServiceContext | None = None
+) -> Starlette:
     settings = settings or Settings.from_env()
     services = services or ServiceContext(db=create_database(settings.database_url))
     graphql = ProtivGraphQL(

@@ -33,7 +33,9 @@ class ProtivGraphQL(GraphQL[Context, None]):
         )
         self.services = services
 
-    async def get_context(self, request: Request | WebSocket, response: Response | WebSocket | None = None) -> Context:
+    async def get_context(
+        self, request: Request | WebSocket, response: Response | WebSocket | None = None
+    ) -> Context:
         context = Context(services=self.services, request=request, response=response)
         if isinstance(request, Request):
             await self._authenticate(context, request.headers.get("authorization"))
@@ -48,8 +50,13 @@ class ProtivGraphQL(GraphQL[Context, None]):
     async def on_ws_connect(self, context: Context) -> dict[str, object] | None:
         await self._authenticate(context, _credentials(context.connection_params or {}))
         if context.actor_or_none is None:
-            raise ConnectionRejectionError({"message": context.auth_problem, "code": "UNAUTHENTICATED"})
-        return {"company": context.actor_or_none.company_id, "role": context.actor_or_none.role.value}
+            raise ConnectionRejectionError(
+                {"message": context.auth_problem, "code": "UNAUTHENTICATED"}
+            )
+        return {
+            "company": context.actor_or_none.company_id,
+            "role": context.actor_or_none.role.value,
+        }
 
     async def execute_single(self, *args: Any, **kwargs: Any) -> ExecutionResult:
         """Answer 401 when the operation needed a token it did not get."""

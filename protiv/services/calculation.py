@@ -141,13 +141,19 @@ def to_budget(p: ProPay) -> calc.Budget:
 def calc_input(p: ProPay, data: Inputs) -> calc.CalcInput:
     job = data.jobs[p.job_id]
     entries = [
-        e for e in data.entries[p.job_id] if p.milestone_id is None or e.milestone_id == p.milestone_id
+        e
+        for e in data.entries[p.job_id]
+        if p.milestone_id is None or e.milestone_id == p.milestone_id
     ]
     overrides = {o.worker_id: o for o in data.overrides[p.id]}
-    crew = tuple(_member(data.workers[w], overrides.get(w)) for w in sorted({e.worker_id for e in entries}))
+    crew = tuple(
+        _member(data.workers[w], overrides.get(w)) for w in sorted({e.worker_id for e in entries})
+    )
     crew_lead_id = p.crew_lead_id or _first_crew_lead(crew, data)
     company = data.companies[p.company_id]
-    include_drive = p.include_drive_time if p.include_drive_time is not None else company.include_drive_time
+    include_drive = (
+        p.include_drive_time if p.include_drive_time is not None else company.include_drive_time
+    )
     return calc.CalcInput(
         budget=to_budget(p),
         crew=tuple(
@@ -163,8 +169,11 @@ def calc_input(p: ProPay, data: Inputs) -> calc.CalcInput:
         ),
         entries=tuple(
             calc.TimeEntry(
-                worker_id=e.worker_id, hours=e.hours, kind=e.kind,
-                overtime_hours=e.overtime_hours, task=e.task,
+                worker_id=e.worker_id,
+                hours=e.hours,
+                kind=e.kind,
+                overtime_hours=e.overtime_hours,
+                task=e.task,
             )
             for e in sorted(entries, key=lambda e: e.id)
         ),
@@ -184,7 +193,9 @@ def _member(worker: Worker, override: ProPayWorker | None) -> calc.CrewMember:
     remove = worker.remove_bonus
     if override is not None and override.remove_bonus is not None:
         remove = override.remove_bonus
-    wage = override.wage_override if override and override.wage_override is not None else worker.wage
+    wage = (
+        override.wage_override if override and override.wage_override is not None else worker.wage
+    )
     return calc.CrewMember(
         worker_id=worker.id,
         wage=wage,

@@ -36,33 +36,52 @@ async def void_unpaid(
     for item in items:
         if item.status in UNPAID:
             await uow.fire(
-                LINE_ITEM, item, LineItemTrigger.VOID, actor,
-                reason=why.value, via=Via.CASCADE, cascade=True,
+                LINE_ITEM,
+                item,
+                LineItemTrigger.VOID,
+                actor,
+                reason=why.value,
+                via=Via.CASCADE,
+                cascade=True,
             )
 
 
-async def unpay(uow: UnitOfWork, items: Iterable[LineItem], actor: Actor, via: Via, reason: str) -> list[LineItem]:
+async def unpay(
+    uow: UnitOfWork, items: Iterable[LineItem], actor: Actor, via: Via, reason: str
+) -> list[LineItem]:
     """PAID items back to PAYABLE (a payment reverted or a statement reopened)."""
     unpaid = []
     for item in items:
         if item.status is LineItemStatus.PAID:
-            await uow.fire(LINE_ITEM, item, LineItemTrigger.UNPAY, actor, reason=reason, via=via, cascade=True)
+            await uow.fire(
+                LINE_ITEM, item, LineItemTrigger.UNPAY, actor, reason=reason, via=via, cascade=True
+            )
             unpaid.append(item)
     return unpaid
 
 
-async def reopen_statements(uow: UnitOfWork, statement_ids: set[int], actor: Actor, reason: str) -> None:
+async def reopen_statements(
+    uow: UnitOfWork, statement_ids: set[int], actor: Actor, reason: str
+) -> None:
     """Statements of reverted items back to OPEN."""
     if not statement_ids:
         return
     rows = await uow.session.scalars(
-        select(Statement).where(Statement.id.in_(statement_ids)).order_by(Statement.id).with_for_update()
+        select(Statement)
+        .where(Statement.id.in_(statement_ids))
+        .order_by(Statement.id)
+        .with_for_update()
     )
     for statement in rows:
         if statement.status is StatementStatus.PAID:
             await uow.fire(
-                STATEMENT, statement, StatementTrigger.REOPEN, actor,
-                reason=reason, via=Via.REVERT_PAYMENT, cascade=True,
+                STATEMENT,
+                statement,
+                StatementTrigger.REOPEN,
+                actor,
+                reason=reason,
+                via=Via.REVERT_PAYMENT,
+                cascade=True,
             )
 
 
@@ -81,10 +100,14 @@ async def settle_pro_pays(uow: UnitOfWork, pro_pay_ids: set[int], actor: Actor) 
     group_ids: set[int] = set()
     for pro_pay in pro_pays:
         live = [i for i in pro_pay.line_items if i.status is not LineItemStatus.VOIDED]
-        if pro_pay.status is ProPayStatus.APPROVED and live and all(
-            i.status is LineItemStatus.PAID for i in live
+        if (
+            pro_pay.status is ProPayStatus.APPROVED
+            and live
+            and all(i.status is LineItemStatus.PAID for i in live)
         ):
-            await uow.fire(PRO_PAY, pro_pay, ProPayTrigger.MARK_PAID, actor, via=Via.STATEMENT, cascade=True)
+            await uow.fire(
+                PRO_PAY, pro_pay, ProPayTrigger.MARK_PAID, actor, via=Via.STATEMENT, cascade=True
+            )
             if pro_pay.group_id is not None:
                 group_ids.add(pro_pay.group_id)
     await settle_groups(uow, group_ids, actor)
@@ -104,7 +127,9 @@ async def settle_groups(uow: UnitOfWork, group_ids: set[int], actor: Actor) -> N
         if group.status is ProPayStatus.APPROVED and all(
             m.status is ProPayStatus.PAID for m in group.members
         ):
-            await uow.fire(GROUP, group, ProPayTrigger.MARK_PAID, actor, via=Via.STATEMENT, cascade=True)
+            await uow.fire(
+                GROUP, group, ProPayTrigger.MARK_PAID, actor, via=Via.STATEMENT, cascade=True
+            )
 
 
 async def unsettle(uow: UnitOfWork, pro_pay_ids: set[int], actor: Actor, reason: str) -> None:
@@ -122,8 +147,13 @@ async def unsettle(uow: UnitOfWork, pro_pay_ids: set[int], actor: Actor, reason:
     group_ids: set[int] = set()
     for pro_pay in pro_pays:
         await uow.fire(
-            PRO_PAY, pro_pay, ProPayTrigger.REVERT_PAYMENT, actor,
-            reason=reason, via=Via.STATEMENT_REOPEN, cascade=True,
+            PRO_PAY,
+            pro_pay,
+            ProPayTrigger.REVERT_PAYMENT,
+            actor,
+            reason=reason,
+            via=Via.STATEMENT_REOPEN,
+            cascade=True,
         )
         if pro_pay.group_id is not None:
             group_ids.add(pro_pay.group_id)
@@ -136,6 +166,11 @@ async def unsettle(uow: UnitOfWork, pro_pay_ids: set[int], actor: Actor, reason:
         )
         for group in groups:
             await uow.fire(
-                GROUP, group, ProPayTrigger.REVERT_PAYMENT, actor,
-                reason=reason, via=Via.STATEMENT_REOPEN, cascade=True,
+                GROUP,
+                group,
+                ProPayTrigger.REVERT_PAYMENT,
+                actor,
+                reason=reason,
+                via=Via.STATEMENT_REOPEN,
+                cascade=True,
             )

@@ -82,7 +82,9 @@ def _check_members(members: list[ProPay], wanted: int) -> None:
         raise ValidationFailed("Some of those ProPays do not exist.", field=["proPayIds"])
     for member in members:
         if member.group_id is not None:
-            raise ValidationFailed(f"ProPay {member.id} is already in a group.", field=["proPayIds"])
+            raise ValidationFailed(
+                f"ProPay {member.id} is already in a group.", field=["proPayIds"]
+            )
         if member.status is not ProPayStatus.ACTIVE:
             raise ValidationFailed(
                 f"ProPay {member.id} is {member.status.value}; only ACTIVE ProPays can be grouped.",
@@ -95,7 +97,11 @@ async def _run(
 ) -> Transitioned[ProPayGroup]:
     async with UnitOfWork(ctx) as uow:
         group = await uow.lock(
-            ProPayGroup, group_id, actor, options=LOAD, expected_version=expected_version,
+            ProPayGroup,
+            group_id,
+            actor,
+            options=LOAD,
+            expected_version=expected_version,
             label="ProPayGroup",
         )
         await uow.session.execute(
@@ -107,8 +113,13 @@ async def _run(
 
 
 async def transition(
-    ctx: ServiceContext, actor: Actor, group_id: int, trigger: ProPayTrigger, *,
-    expected_version: int | None = None, reason: str | None = None,
+    ctx: ServiceContext,
+    actor: Actor,
+    group_id: int,
+    trigger: ProPayTrigger,
+    *,
+    expected_version: int | None = None,
+    reason: str | None = None,
 ) -> Transitioned[ProPayGroup]:
     """Fire ``trigger`` on the group and carry it to each member it applies to."""
     if trigger is ProPayTrigger.MARK_PAID:
@@ -148,7 +159,9 @@ async def _approve(uow: UnitOfWork, group: ProPayGroup, actor: Actor, reason: st
     breakdown, problem = _pooled(group, inputs, data, members)
     frozen = calculation.freeze(breakdown) if breakdown is not None else None
     group.calculation = frozen
-    event = await uow.fire(GROUP, group, ProPayTrigger.APPROVE, actor, reason=reason, budget_error=problem)
+    event = await uow.fire(
+        GROUP, group, ProPayTrigger.APPROVE, actor, reason=reason, budget_error=problem
+    )
     assert breakdown is not None
     slices = member_slices(breakdown, inputs, [m.id for m in members])
     for member in members:
@@ -159,7 +172,10 @@ async def _approve(uow: UnitOfWork, group: ProPayGroup, actor: Actor, reason: st
 
 
 def _pooled(
-    group: ProPayGroup, inputs: list[calc.CalcInput], data: calculation.Inputs, members: list[ProPay]
+    group: ProPayGroup,
+    inputs: list[calc.CalcInput],
+    data: calculation.Inputs,
+    members: list[ProPay],
 ) -> tuple[calc.Breakdown | None, str | None]:
     if not inputs:
         return None, "The group has no ACTIVE member to approve."

@@ -49,7 +49,9 @@ async def open_statement(
     """The worker's OPEN statement for the period holding ``moment`` (company time zone), or
     for the first later period whose statement is still open."""
     kind = PeriodKind(company.pay_period_kind)
-    period = period_containing(moment.astimezone(ZoneInfo(company.timezone)).date(), kind, company.pay_period_anchor)
+    period = period_containing(
+        moment.astimezone(ZoneInfo(company.timezone)).date(), kind, company.pay_period_anchor
+    )
     for _ in range(MAX_PERIODS_AHEAD):
         statement = await _statement_in(uow, company, worker_id, period, actor)
         if statement.status is StatementStatus.OPEN:
@@ -80,7 +82,9 @@ async def _statement_in(
     return statement
 
 
-def release_at(approved_at: datetime, company: Company, pool: BonusPool | None, bucket: Bucket) -> datetime:
+def release_at(
+    approved_at: datetime, company: Company, pool: BonusPool | None, bucket: Bucket
+) -> datetime:
     """Approval time + max(waiting days, the bucket's retention days)."""
     retention = 0
     if pool is not None:
@@ -137,7 +141,9 @@ async def next_open_statement(
     """The worker's first OPEN statement after ``statement``'s period (where HELD items go)."""
     period = await uow.session.get_one(PayPeriod, statement.pay_period_id)
     kind = PeriodKind(company.pay_period_kind)
-    following = next_period(Period(period.starts_on, period.ends_on), kind, company.pay_period_anchor)
+    following = next_period(
+        Period(period.starts_on, period.ends_on), kind, company.pay_period_anchor
+    )
     for _ in range(MAX_PERIODS_AHEAD):
         candidate = await _statement_in(uow, company, statement.worker_id, following, actor)
         if candidate.status is StatementStatus.OPEN:

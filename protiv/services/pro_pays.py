@@ -33,7 +33,11 @@ async def _run(
 ) -> Transitioned[ProPay]:
     async with UnitOfWork(ctx) as uow:
         pro_pay = await uow.lock(
-            ProPay, pro_pay_id, actor, options=LOAD, expected_version=expected_version,
+            ProPay,
+            pro_pay_id,
+            actor,
+            options=LOAD,
+            expected_version=expected_version,
             label="ProPay",
         )
         event = await effect(uow, pro_pay)
@@ -41,7 +45,9 @@ async def _run(
     return Transitioned(pro_pay, event)
 
 
-async def final_breakdown(uow: UnitOfWork, pro_pay: ProPay) -> tuple[calc.Breakdown | None, str | None]:
+async def final_breakdown(
+    uow: UnitOfWork, pro_pay: ProPay
+) -> tuple[calc.Breakdown | None, str | None]:
     """The final calculation, or why the budget is not valid (the approval guard's input)."""
     data = await calculation.load_inputs(uow.session, [pro_pay])
     inputs = calculation.calc_input(pro_pay, data)
@@ -55,8 +61,12 @@ async def final_breakdown(uow: UnitOfWork, pro_pay: ProPay) -> tuple[calc.Breakd
 
 
 async def approve(
-    ctx: ServiceContext, actor: Actor, pro_pay_id: int, *,
-    expected_version: int | None = None, reason: str | None = None,
+    ctx: ServiceContext,
+    actor: Actor,
+    pro_pay_id: int,
+    *,
+    expected_version: int | None = None,
+    reason: str | None = None,
 ) -> Transitioned[ProPay]:
     """ACTIVE → APPROVED: final calculation, HELD line items on each worker's statement.
 
@@ -79,16 +89,25 @@ async def approve(
 
 
 async def make_items(
-    uow: UnitOfWork, pro_pay: ProPay, shares: Sequence[calc.Share], actor: Actor,
-    *, group_id: int | None = None,
+    uow: UnitOfWork,
+    pro_pay: ProPay,
+    shares: Sequence[calc.Share],
+    actor: Actor,
+    *,
+    group_id: int | None = None,
 ) -> None:
     """The approval's HELD line items, one per worker and paid bucket (a group member gets its
     slice of the pooled shares)."""
     company = await uow.session.get_one(Company, pro_pay.company_id)
     data = await calculation.load_inputs(uow.session, [pro_pay])
     items = await ledger.add_approval_items(
-        uow, company=company, pool=calculation.pool_for(pro_pay, data), shares=shares,
-        actor=actor, pro_pay_id=pro_pay.id, group_id=group_id,
+        uow,
+        company=company,
+        pool=calculation.pool_for(pro_pay, data),
+        shares=shares,
+        actor=actor,
+        pro_pay_id=pro_pay.id,
+        group_id=group_id,
     )
     pro_pay.line_items.extend(items)
 
@@ -105,8 +124,12 @@ def _voiding(trigger: ProPayTrigger, why: VoidReason, actor: Actor, reason: str 
 
 
 async def unapprove(
-    ctx: ServiceContext, actor: Actor, pro_pay_id: int, *,
-    expected_version: int | None = None, reason: str | None = None,
+    ctx: ServiceContext,
+    actor: Actor,
+    pro_pay_id: int,
+    *,
+    expected_version: int | None = None,
+    reason: str | None = None,
 ) -> Transitioned[ProPay]:
     """APPROVED → ACTIVE: unpaid line items VOIDED (UNAPPROVED); editable again."""
     effect = _voiding(ProPayTrigger.UNAPPROVE, VoidReason.UNAPPROVED, actor, reason)
@@ -114,8 +137,12 @@ async def unapprove(
 
 
 async def cancel(
-    ctx: ServiceContext, actor: Actor, pro_pay_id: int, *,
-    expected_version: int | None = None, reason: str | None = None,
+    ctx: ServiceContext,
+    actor: Actor,
+    pro_pay_id: int,
+    *,
+    expected_version: int | None = None,
+    reason: str | None = None,
 ) -> Transitioned[ProPay]:
     """ACTIVE|APPROVED → CANCELED: unpaid line items VOIDED (CANCELED); time entries kept."""
     effect = _voiding(ProPayTrigger.CANCEL, VoidReason.CANCELED, actor, reason)
@@ -123,8 +150,12 @@ async def cancel(
 
 
 async def delete(
-    ctx: ServiceContext, actor: Actor, pro_pay_id: int, *,
-    expected_version: int | None = None, reason: str | None = None,
+    ctx: ServiceContext,
+    actor: Actor,
+    pro_pay_id: int,
+    *,
+    expected_version: int | None = None,
+    reason: str | None = None,
 ) -> Transitioned[ProPay]:
     """ACTIVE|APPROVED → DELETED: unpaid line items VOIDED (DELETED); kept for audit."""
     effect = _voiding(ProPayTrigger.DELETE, VoidReason.DELETED, actor, reason)
@@ -132,8 +163,12 @@ async def delete(
 
 
 async def restore(
-    ctx: ServiceContext, actor: Actor, pro_pay_id: int, *,
-    expected_version: int | None = None, reason: str | None = None,
+    ctx: ServiceContext,
+    actor: Actor,
+    pro_pay_id: int,
+    *,
+    expected_version: int | None = None,
+    reason: str | None = None,
 ) -> Transitioned[ProPay]:
     """CANCELED|DELETED → ACTIVE: the preview recalculates; a re-approval makes new items."""
 
@@ -145,8 +180,12 @@ async def restore(
 
 
 async def revert_payment(
-    ctx: ServiceContext, actor: Actor, pro_pay_id: int, *,
-    expected_version: int | None = None, reason: str | None = None,
+    ctx: ServiceContext,
+    actor: Actor,
+    pro_pay_id: int,
+    *,
+    expected_version: int | None = None,
+    reason: str | None = None,
 ) -> Transitioned[ProPay]:
     """PAID → APPROVED (admin, reason): its items back to PAYABLE, their statements OPEN."""
 

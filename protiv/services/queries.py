@@ -29,7 +29,9 @@ class Page:
     total: int
 
 
-async def by_ids(ctx: ServiceContext, model: type[T], company_id: int, ids: Sequence[int]) -> list[T | None]:
+async def by_ids(
+    ctx: ServiceContext, model: type[T], company_id: int, ids: Sequence[int]
+) -> list[T | None]:
     """Rows in the order of ``ids``; None where missing or another company's."""
     async with ctx.db.read() as session:
         rows = await session.scalars(
@@ -40,7 +42,11 @@ async def by_ids(ctx: ServiceContext, model: type[T], company_id: int, ids: Sequ
 
 
 async def children(
-    ctx: ServiceContext, model: type[T], parent: Any, parent_ids: Sequence[int], company_id: int | None = None
+    ctx: ServiceContext,
+    model: type[T],
+    parent: Any,
+    parent_ids: Sequence[int],
+    company_id: int | None = None,
 ) -> list[list[T]]:
     """For each parent id, its child rows (ordered by id)."""
     stmt = select(model).where(parent.in_(set(parent_ids))).order_by(model.id)  # type: ignore[attr-defined]
@@ -66,7 +72,9 @@ async def events_of(
         for kind, ids in by_kind.items():
             rows = await session.scalars(
                 select(Event)
-                .where(Event.company_id == company_id, Event.entity == kind, Event.entity_id.in_(ids))
+                .where(
+                    Event.company_id == company_id, Event.entity == kind, Event.entity_id.in_(ids)
+                )
                 .order_by(Event.id)
             )
             for row in rows:
@@ -85,14 +93,16 @@ async def page(
     with_total: bool = True,
 ) -> Page:
     """A keyset page ordered by id: rows with id > ``after``, at most ``first`` of them."""
-    base: Select[tuple[T]] = select(model).where(model.company_id == company_id, *where)  # type: ignore[attr-defined]
+    base: Select[T] = select(model).where(model.company_id == company_id, *where)  # type: ignore[attr-defined]
     stmt = base.order_by(model.id).limit(first + 1)  # type: ignore[attr-defined]
     if after is not None:
         stmt = stmt.where(model.id > after)  # type: ignore[attr-defined]
     async with ctx.db.read() as session:
         rows = list((await session.scalars(stmt)).all())
         total = await _count(session, base) if with_total else -1
-    return Page(rows=rows[:first], has_next=len(rows) > first, has_previous=after is not None, total=total)
+    return Page(
+        rows=rows[:first], has_next=len(rows) > first, has_previous=after is not None, total=total
+    )
 
 
 async def _count(session: AsyncSession, base: Select[Any]) -> int:

@@ -22,8 +22,13 @@ LOAD = (selectinload(Statement.line_items),)
 
 
 async def pay(
-    ctx: ServiceContext, actor: Actor, statement_id: int, pay_date: date | None, *,
-    expected_version: int | None = None, reason: str | None = None,
+    ctx: ServiceContext,
+    actor: Actor,
+    statement_id: int,
+    pay_date: date | None,
+    *,
+    expected_version: int | None = None,
+    reason: str | None = None,
 ) -> Transitioned[Statement]:
     """OPEN → PAID with a pay date."""
     async with UnitOfWork(ctx) as uow:
@@ -42,7 +47,9 @@ async def _pay_items(uow: UnitOfWork, statement: Statement, actor: Actor) -> Non
     held: list[LineItem] = []
     for item in list(statement.line_items):
         if item.status is LineItemStatus.PAYABLE:
-            await uow.fire(LINE_ITEM, item, LineItemTrigger.PAY, actor, via=Via.STATEMENT, cascade=True)
+            await uow.fire(
+                LINE_ITEM, item, LineItemTrigger.PAY, actor, via=Via.STATEMENT, cascade=True
+            )
             if item.pro_pay_id is not None:
                 settled.add(item.pro_pay_id)
         elif item.status is LineItemStatus.HELD:
@@ -55,8 +62,12 @@ async def _pay_items(uow: UnitOfWork, statement: Statement, actor: Actor) -> Non
 
 
 async def void(
-    ctx: ServiceContext, actor: Actor, statement_id: int, *,
-    expected_version: int | None = None, reason: str | None = None,
+    ctx: ServiceContext,
+    actor: Actor,
+    statement_id: int,
+    *,
+    expected_version: int | None = None,
+    reason: str | None = None,
 ) -> Transitioned[Statement]:
     """OPEN → VOID: its unpaid items are voided with it."""
     async with UnitOfWork(ctx) as uow:
@@ -70,8 +81,12 @@ async def void(
 
 
 async def reopen(
-    ctx: ServiceContext, actor: Actor, statement_id: int, *,
-    expected_version: int | None = None, reason: str | None = None,
+    ctx: ServiceContext,
+    actor: Actor,
+    statement_id: int,
+    *,
+    expected_version: int | None = None,
+    reason: str | None = None,
 ) -> Transitioned[Statement]:
     """PAID → OPEN (admin; paid in error): items back to PAYABLE, their ProPays to APPROVED."""
     async with UnitOfWork(ctx) as uow:
@@ -92,6 +107,10 @@ async def _lock(
     uow: UnitOfWork, actor: Actor, statement_id: int, expected_version: int | None
 ) -> Statement:
     return await uow.lock(
-        Statement, statement_id, actor, options=LOAD, expected_version=expected_version,
+        Statement,
+        statement_id,
+        actor,
+        options=LOAD,
+        expected_version=expected_version,
         label="statement",
     )

@@ -122,7 +122,9 @@ class _Batch:
             return None
         row = self.known[kind].get(external_id)
         if row is None:
-            raise Rejected(field_name, f"no {kind[:-1]} with external id {external_id!r} has synced")
+            raise Rejected(
+                field_name, f"no {kind[:-1]} with external id {external_id!r} has synced"
+            )
         return int(row.id)
 
 
@@ -133,7 +135,9 @@ async def sync_batch(
     _check_shape(batch)
     async with UnitOfWork(ctx) as uow:
         integration = await _integration(uow, actor, provider)
-        run = SyncRun(company_id=actor.company_id, integration_id=integration.id, started_at=uow.now)
+        run = SyncRun(
+            company_id=actor.company_id, integration_id=integration.id, started_at=uow.now
+        )
         uow.session.add(run)
         work = _Batch(uow, actor, integration)
         for kind in KINDS:
@@ -168,7 +172,9 @@ async def _integration(uow: UnitOfWork, actor: Actor, provider: str) -> Integrat
         .with_for_update()
     )
     if integration is None:
-        integration = Integration(company_id=actor.company_id, provider=provider, name=provider.title())
+        integration = Integration(
+            company_id=actor.company_id, provider=provider, name=provider.title()
+        )
         uow.session.add(integration)
         await uow.session.flush()
         uow.log(EntityKind.INTEGRATION, integration, "create", None, actor)
@@ -179,8 +185,12 @@ async def _connected(work: _Batch) -> None:
     work.integration.last_sync_at = work.uow.now
     if work.integration.status in (IntegrationStatus.PENDING, IntegrationStatus.FAILED):
         await work.uow.fire(
-            INTEGRATION, work.integration, IntegrationTrigger.SYNC_SUCCEEDED, work.actor,
-            via=Via.SYNC, cascade=True,
+            INTEGRATION,
+            work.integration,
+            IntegrationTrigger.SYNC_SUCCEEDED,
+            work.actor,
+            via=Via.SYNC,
+            cascade=True,
         )
 
 
@@ -199,12 +209,22 @@ async def _sync_kind(work: _Batch, kind: str, records: list[Mapping[str, Any]]) 
         except Rejected as error:
             work.report.kinds[kind].rejected += 1
             work.report.errors.append(
-                {"kind": kind, "externalId": _str(external_id), "field": error.field, "message": error.message}
+                {
+                    "kind": kind,
+                    "externalId": _str(external_id),
+                    "field": error.field,
+                    "message": error.message,
+                }
             )
         except Ignored as why:
             work.report.kinds[kind].ignored += 1
             work.report.errors.append(
-                {"kind": kind, "externalId": _str(external_id), "field": None, "message": f"ignored: {why}"}
+                {
+                    "kind": kind,
+                    "externalId": _str(external_id),
+                    "field": None,
+                    "message": f"ignored: {why}",
+                }
             )
 
 
@@ -244,7 +264,9 @@ async def _apply_route(work: _Batch, external_id: str, f: dict[str, Any]) -> Non
 
 
 async def _apply_worker(work: _Batch, external_id: str, f: dict[str, Any]) -> None:
-    values = {k: f[k] for k in ("name", "email", "role", "wage", "burden_pct", "active", "payroll_id")}
+    values = {
+        k: f[k] for k in ("name", "email", "role", "wage", "burden_pct", "active", "payroll_id")
+    }
     values["branch_id"] = work.ref("branches", f["branch"], "branch")
     _upsert(work, "workers", external_id, values)
     await work.uow.session.flush()
@@ -254,8 +276,15 @@ async def _apply_job(work: _Batch, external_id: str, f: dict[str, Any]) -> None:
     values = {
         k: f[k]
         for k in (
-            "name", "client_name", "service_type", "invoice_type", "property_id", "recurring",
-            "budget_hours", "budget_amount", "contract_price",
+            "name",
+            "client_name",
+            "service_type",
+            "invoice_type",
+            "property_id",
+            "recurring",
+            "budget_hours",
+            "budget_amount",
+            "contract_price",
         )
     }
     values["branch_id"] = work.ref("branches", f["branch"], "branch")
@@ -288,8 +317,13 @@ async def _cancel_active_pro_pays(work: _Batch, job: Job) -> None:
     )
     for pro_pay in pro_pays:
         await work.uow.fire(
-            PRO_PAY, pro_pay, ProPayTrigger.CANCEL, work.actor,
-            reason="The job was canceled in the integration.", via=Via.SYNC, cascade=True,
+            PRO_PAY,
+            pro_pay,
+            ProPayTrigger.CANCEL,
+            work.actor,
+            reason="The job was canceled in the integration.",
+            via=Via.SYNC,
+            cascade=True,
         )
         await cascades.void_unpaid(work.uow, pro_pay.line_items, work.actor, VoidReason.CANCELED)
 

@@ -101,8 +101,14 @@ def job_status(record: Mapping[str, Any]) -> JobStatus:
     return status
 
 
-WORKER_ROLES = {r.value: r for r in WorkerRole} | {"LEAD": WorkerRole.CREW_LEAD, "FOREMAN": WorkerRole.CREW_LEAD}
-TIME_KINDS = {k.value: k for k in TimeKind} | {"DRIVE_TIME": TimeKind.DRIVE, "TIME_ENTRY": TimeKind.WORK}
+WORKER_ROLES = {r.value: r for r in WorkerRole} | {
+    "LEAD": WorkerRole.CREW_LEAD,
+    "FOREMAN": WorkerRole.CREW_LEAD,
+}
+TIME_KINDS = {k.value: k for k in TimeKind} | {
+    "DRIVE_TIME": TimeKind.DRIVE,
+    "TIME_ENTRY": TimeKind.WORK,
+}
 
 Parser = Callable[[Mapping[str, Any]], dict[str, Any]]
 

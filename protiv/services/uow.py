@@ -16,7 +16,7 @@ from dataclasses import replace
 from datetime import datetime
 from enum import Enum
 from types import TracebackType
-from typing import Any, Protocol, Self, TypeVar
+from typing import Any, Protocol, Self, TypeVar, cast
 
 from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -80,7 +80,7 @@ class UnitOfWork:
         label: str | None = None,
     ) -> T:
         """Load one record of the actor's company for update; NOT_FOUND for anyone else's."""
-        stmt: Select[tuple[T]] = (
+        stmt: Select[T] = (
             select(model)
             .where(model.id == record_id, model.company_id == actor.company_id)  # type: ignore[attr-defined]
             .options(*options)
@@ -90,7 +90,7 @@ class UnitOfWork:
         record = (await self.session.execute(stmt)).scalars().first()
         if record is None:
             raise NotFound(f"No {label or model.__name__} with that id.", field=["id"])
-        check_version(record, expected_version)
+        check_version(cast(Versioned, record), expected_version)
         return record
 
     async def fire(

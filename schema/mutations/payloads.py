@@ -56,14 +56,18 @@ class ProPayGroupPayload:
     user_errors: list[UserError] = strawberry.field(default_factory=list)
 
 
-@strawberry.type(description="The line item as committed, the event written, or why nothing changed.")
+@strawberry.type(
+    description="The line item as committed, the event written, or why nothing changed."
+)
 class LineItemPayload:
     line_item: LineItem | None = None
     event: Event | None = None
     user_errors: list[UserError] = strawberry.field(default_factory=list)
 
 
-@strawberry.type(description="The statement as committed, the event written, or why nothing changed.")
+@strawberry.type(
+    description="The statement as committed, the event written, or why nothing changed."
+)
 class StatementPayload:
     statement: Statement | None = None
     event: Event | None = None

@@ -1,7 +1,8 @@
 """Integrations push records here (the same shape as ``protiv sync FILE``)."""
 
 # No ``from __future__ import annotations``: strawberry reads these annotations at import.
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, cast
 
 import strawberry
 from strawberry.scalars import JSON
@@ -11,9 +12,13 @@ from schema.context import Info
 from schema.errors import UserError, attempt
 
 
-@strawberry.input(description="A batch of synced records: branches, routes, workers, jobs, milestones, timeEntries.")
+@strawberry.input(
+    description="A batch of synced records: branches, routes, workers, jobs, milestones, timeEntries."
+)
 class SyncBatchInput:
-    batch: JSON = strawberry.field(description="The records, keyed by kind, each with an externalId.")
+    batch: JSON = strawberry.field(
+        description="The records, keyed by kind, each with an externalId."
+    )
     provider: str = strawberry.field(default="api", description="Which integration sends them.")
 
 
@@ -56,7 +61,10 @@ def _report(report: sync.SyncReport) -> SyncReport:
         kinds=[SyncKindReport(kind=k, **vars(v)) for k, v in report.kinds.items()],
         errors=[
             SyncRecordError(
-                kind=str(e["kind"]), external_id=e["externalId"], field=e["field"], message=str(e["message"])
+                kind=str(e["kind"]),
+                external_id=e["externalId"],
+                field=e["field"],
+                message=str(e["message"]),
             )
             for e in report.errors
         ],
@@ -73,7 +81,12 @@ class SyncMutations:
         actor = info.context.actor
 
         async def run() -> Any:
-            return await sync.sync_batch(info.context.services, actor, input.batch, provider=input.provider)
+            return await sync.sync_batch(
+                info.context.services,
+                actor,
+                cast(Mapping[str, Any], input.batch),
+                provider=input.provider,
+            )
 
         report, errors = await attempt(run)
         return SyncPayload(report=_report(report) if report else None, user_errors=errors)

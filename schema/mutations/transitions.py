@@ -36,8 +36,11 @@ def pro_pay_mutation(service: Service, description: str) -> Any:
         async def run() -> Any:
             pk = from_global(input.id, "ProPay")
             return await service(
-                info.context.services, actor, pk,
-                expected_version=input.expected_version, reason=input.reason,
+                info.context.services,
+                actor,
+                pk,
+                expected_version=input.expected_version,
+                reason=input.reason,
             )
 
         done, errors = await attempt(run)
@@ -55,8 +58,12 @@ def group_mutation(trigger: ProPayTrigger, description: str) -> Any:
         async def run() -> Any:
             pk = from_global(input.id, "ProPayGroup")
             return await groups.transition(
-                info.context.services, actor, pk, trigger,
-                expected_version=input.expected_version, reason=input.reason,
+                info.context.services,
+                actor,
+                pk,
+                trigger,
+                expected_version=input.expected_version,
+                reason=input.reason,
             )
 
         done, errors = await attempt(run)
@@ -77,7 +84,11 @@ def line_item_mutation(trigger: LineItemTrigger, description: str) -> Any:
 
 
 async def _line_item(
-    info: Info, trigger: LineItemTrigger, id: str, version: int | None, reason: str | None,
+    info: Info,
+    trigger: LineItemTrigger,
+    id: str,
+    version: int | None,
+    reason: str | None,
     **extra: Any,
 ) -> LineItemPayload:
     actor = info.context.actor
@@ -85,33 +96,49 @@ async def _line_item(
     async def run() -> Any:
         pk = from_global(id, "LineItem")
         return await line_items.transition(
-            info.context.services, actor, pk, trigger, expected_version=version, reason=reason, **extra
+            info.context.services,
+            actor,
+            pk,
+            trigger,
+            expected_version=version,
+            reason=reason,
+            **extra,
         )
 
     done, errors = await attempt(run)
     if done is None:
         return LineItemPayload(user_errors=errors)
-    return LineItemPayload(line_item=LineItem.from_row(done.record), event=Event.from_row(done.event))
+    return LineItemPayload(
+        line_item=LineItem.from_row(done.record), event=Event.from_row(done.event)
+    )
 
 
-async def _statement(info: Info, id: str, call: Callable[[int], Awaitable[Any]]) -> StatementPayload:
+async def _statement(
+    info: Info, id: str, call: Callable[[int], Awaitable[Any]]
+) -> StatementPayload:
     async def run() -> Any:
         return await call(from_global(id, "Statement"))
 
     done, errors = await attempt(run)
     if done is None:
         return StatementPayload(user_errors=errors)
-    return StatementPayload(statement=Statement.from_row(done.record), event=Event.from_row(done.event))
+    return StatementPayload(
+        statement=Statement.from_row(done.record), event=Event.from_row(done.event)
+    )
 
 
 def statement_mutation(service: Service, description: str) -> Any:
     async def resolve(info: Info, input: TransitionInput) -> StatementPayload:
         actor = info.context.actor
         return await _statement(
-            info, input.id,
+            info,
+            input.id,
             lambda pk: service(
-                info.context.services, actor, pk,
-                expected_version=input.expected_version, reason=input.reason,
+                info.context.services,
+                actor,
+                pk,
+                expected_version=input.expected_version,
+                reason=input.reason,
             ),
         )
 
@@ -143,17 +170,25 @@ class TransitionMutations:
     pro_pay_group_approve = group_mutation(
         ProPayTrigger.APPROVE, "Approve every member from the pooled figures, all or none."
     )
-    pro_pay_group_unapprove = group_mutation(ProPayTrigger.UNAPPROVE, "Unapprove the group and its members.")
+    pro_pay_group_unapprove = group_mutation(
+        ProPayTrigger.UNAPPROVE, "Unapprove the group and its members."
+    )
     pro_pay_group_cancel = group_mutation(ProPayTrigger.CANCEL, "Cancel the group and its members.")
     pro_pay_group_delete = group_mutation(ProPayTrigger.DELETE, "Delete the group and its members.")
-    pro_pay_group_restore = group_mutation(ProPayTrigger.RESTORE, "Restore the group and its members.")
+    pro_pay_group_restore = group_mutation(
+        ProPayTrigger.RESTORE, "Restore the group and its members."
+    )
     pro_pay_group_revert_payment = group_mutation(
         ProPayTrigger.REVERT_PAYMENT, "Revert the payment of the group and its members (admin)."
     )
     line_item_release = line_item_mutation(LineItemTrigger.RELEASE, "HELD → PAYABLE by hand.")
     line_item_hold = line_item_mutation(LineItemTrigger.HOLD, "PAYABLE → HELD (reason required).")
-    line_item_void = line_item_mutation(LineItemTrigger.VOID, "HELD or PAYABLE → VOIDED (reason required; final).")
-    statement_void = statement_mutation(statements.void, "OPEN → VOID: its unpaid items are voided.")
+    line_item_void = line_item_mutation(
+        LineItemTrigger.VOID, "HELD or PAYABLE → VOIDED (reason required; final)."
+    )
+    statement_void = statement_mutation(
+        statements.void, "OPEN → VOID: its unpaid items are voided."
+    )
     statement_reopen = statement_mutation(
         statements.reopen, "PAID → OPEN (admin; paid in error): items back to PAYABLE."
     )
@@ -161,7 +196,11 @@ class TransitionMutations:
     @strawberry.mutation(description="HELD → HELD with a later release time.")
     async def line_item_extend(self, info: Info, input: LineItemExtendInput) -> LineItemPayload:
         return await _line_item(
-            info, LineItemTrigger.EXTEND, input.id, input.expected_version, input.reason,
+            info,
+            LineItemTrigger.EXTEND,
+            input.id,
+            input.expected_version,
+            input.reason,
             release_at=input.release_at,
         )
 
@@ -169,15 +208,22 @@ class TransitionMutations:
     async def statement_pay(self, info: Info, input: StatementPayInput) -> StatementPayload:
         actor = info.context.actor
         return await _statement(
-            info, input.id,
+            info,
+            input.id,
             lambda pk: statements.pay(
-                info.context.services, actor, pk, input.pay_date,
-                expected_version=input.expected_version, reason=input.reason,
+                info.context.services,
+                actor,
+                pk,
+                input.pay_date,
+                expected_version=input.expected_version,
+                reason=input.reason,
             ),
         )
 
     @strawberry.mutation(description="Build a ProPay group by hand.")
-    async def pro_pay_group_create(self, info: Info, input: ProPayGroupCreateInput) -> ProPayGroupPayload:
+    async def pro_pay_group_create(
+        self, info: Info, input: ProPayGroupCreateInput
+    ) -> ProPayGroupPayload:
         actor = info.context.actor
 
         async def run() -> Any:

@@ -47,7 +47,9 @@ class BucketShare:
     shares: list[Share]
 
 
-@strawberry.type(description="Budget against actual, the worker pool, and each share, exact to the cent.")
+@strawberry.type(
+    description="Budget against actual, the worker pool, and each share, exact to the cent."
+)
 class Calculation:
     frozen: bool = strawberry.field(description="True once approved: the figures no longer move.")
     budget_amount: Decimal
@@ -96,8 +98,11 @@ def _bucket(data: dict[str, Any]) -> BucketShare:
         recipient_missing=bool(data["recipient_missing"]),
         shares=[
             Share(
-                bucket=bonus.Bucket(s["bucket"]), amount=_d(s["amount"]), hours=_d(s["hours"]),
-                reason=s["reason"], worker_id=int(s["worker_id"]),
+                bucket=bonus.Bucket(s["bucket"]),
+                amount=_d(s["amount"]),
+                hours=_d(s["hours"]),
+                reason=s["reason"],
+                worker_id=int(s["worker_id"]),
             )
             for s in data["shares"]
         ],

@@ -13,7 +13,14 @@ from protiv.domain import statuses
 from protiv.domain.money import ZERO
 from protiv.persistence import models
 from schema.context import Info
-from schema.enums import Bucket, LineItemAction, LineItemKind, LineItemStatus, StatementAction, StatementStatus
+from schema.enums import (
+    Bucket,
+    LineItemAction,
+    LineItemKind,
+    LineItemStatus,
+    StatementAction,
+    StatementStatus,
+)
 from schema.nodes.pro_pay import ProPay
 from schema.nodes.records import Event, Worker, history
 from schema.nodes.views import View
@@ -43,14 +50,24 @@ class LineItem(relay.Node):
     @classmethod
     def from_row(cls, row: models.LineItem) -> LineItem:
         return cls(
-            id=row.id, status=row.status, version=row.version, amount=row.amount, kind=row.kind,
-            bucket=row.bucket, category=row.category, created_at=row.created_at,
-            release_at=row.release_at, hold_reason=row.hold_reason, void_reason=row.void_reason,
-            paid_at=row.paid_at, note=row.note, row=row,
+            id=row.id,
+            status=row.status,
+            version=row.version,
+            amount=row.amount,
+            kind=row.kind,
+            bucket=row.bucket,
+            category=row.category,
+            created_at=row.created_at,
+            release_at=row.release_at,
+            hold_reason=row.hold_reason,
+            void_reason=row.void_reason,
+            paid_at=row.paid_at,
+            note=row.note,
+            row=row,
         )
 
     @classmethod
-    async def resolve_nodes(
+    async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[LineItem | None]:
         rows = await info.context.loaders.line_item.load_many([int(i) for i in node_ids])
@@ -110,12 +127,17 @@ class Statement(relay.Node):
     @classmethod
     def from_row(cls, row: models.Statement) -> Statement:
         return cls(
-            id=row.id, number=row.number, status=row.status, version=row.version,
-            pay_date=row.pay_date, paid_at=row.paid_at, row=row,
+            id=row.id,
+            number=row.number,
+            status=row.status,
+            version=row.version,
+            pay_date=row.pay_date,
+            paid_at=row.paid_at,
+            row=row,
         )
 
     @classmethod
-    async def resolve_nodes(
+    async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Statement | None]:
         rows = await info.context.loaders.statement.load_many([int(i) for i in node_ids])
@@ -153,7 +175,9 @@ class Statement(relay.Node):
     async def available_actions(self, info: Info) -> list[StatementAction]:
         rows = await info.context.loaders.line_items_of_statement.load(self.id)
         view = View(status=self.row.status, line_items=rows, pay_date=self.row.pay_date)
-        return STATEMENT_MACHINE.available(view, actor=info.context.actor, now=info.context.services.clock())
+        return STATEMENT_MACHINE.available(
+            view, actor=info.context.actor, now=info.context.services.clock()
+        )
 
     @strawberry.field(description="Its history, oldest first.")
     async def events(self, info: Info) -> list[Event]:

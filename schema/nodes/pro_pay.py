@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry import relay
@@ -15,12 +15,22 @@ from protiv.domain import statuses
 from protiv.persistence import models
 from protiv.services.calculation import thaw, to_budget
 from schema.context import Info
-from schema.enums import AdjustmentType, BudgetType, DisqualifierResult, Distribution, ProPayAction, ProPayStatus
+from schema.enums import (
+    AdjustmentType,
+    BudgetType,
+    DisqualifierResult,
+    Distribution,
+    ProPayAction,
+    ProPayStatus,
+)
 from schema.nodes.calculation import Calculation
 from schema.nodes.records import Event, Job, history
 from schema.nodes.views import View
 from statemachines.pro_pay import MACHINE as PRO_PAY_MACHINE
 from statemachines.pro_pay_group import MACHINE as GROUP_MACHINE
+
+if TYPE_CHECKING:
+    from schema.nodes.ledger import LineItem
 
 LineItemRef = Annotated["LineItem", strawberry.lazy("schema.nodes.ledger")]
 
@@ -57,7 +67,9 @@ class ProPay(relay.Node):
     id: relay.NodeID[int]
     title: str
     status: ProPayStatus
-    version: int = strawberry.field(description="Bumped by every change; pass it as expectedVersion.")
+    version: int = strawberry.field(
+        description="Bumped by every change; pass it as expectedVersion."
+    )
     distribution: Distribution
     budget: Budget
     created_at: datetime
@@ -69,13 +81,21 @@ class ProPay(relay.Node):
     @classmethod
     def from_row(cls, row: models.ProPay) -> ProPay:
         return cls(
-            id=row.id, title=row.title, status=row.status, version=row.version,
-            distribution=row.distribution, budget=_budget(row), created_at=row.created_at,
-            approved_at=row.approved_at, approved_by=row.approved_by, paid_at=row.paid_at, row=row,
+            id=row.id,
+            title=row.title,
+            status=row.status,
+            version=row.version,
+            distribution=row.distribution,
+            budget=_budget(row),
+            created_at=row.created_at,
+            approved_at=row.approved_at,
+            approved_by=row.approved_by,
+            paid_at=row.paid_at,
+            row=row,
         )
 
     @classmethod
-    async def resolve_nodes(
+    async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[ProPay | None]:
         rows = await info.context.loaders.pro_pay.load_many([int(i) for i in node_ids])
@@ -85,12 +105,15 @@ class ProPay(relay.Node):
     async def available_actions(self, info: Info) -> list[ProPayAction]:
         loaders = info.context.loaders
         view = View(
-            status=self.row.status, group_id=self.row.group_id,
+            status=self.row.status,
+            group_id=self.row.group_id,
             line_items=await loaders.line_items_of_pro_pay.load(self.id),
             disqualifiers=await loaders.disqualifiers_of.load(self.id),
         )
         return PRO_PAY_MACHINE.available(
-            view, actor=info.context.actor, now=info.context.services.clock(),
+            view,
+            actor=info.context.actor,
+            now=info.context.services.clock(),
             budget_error=calc.budget_error(to_budget(self.row)),
         )
 
@@ -142,7 +165,9 @@ class ProPay(relay.Node):
     @strawberry.field(description="Disqualifiers to answer before approval.")
     async def disqualifiers(self, info: Info) -> list[Disqualifier]:
         rows = await info.context.loaders.disqualifiers_of.load(self.id)
-        return [Disqualifier(id=strawberry.ID(str(r.id)), name=r.name, result=r.result) for r in rows]
+        return [
+            Disqualifier(id=strawberry.ID(str(r.id)), name=r.name, result=r.result) for r in rows
+        ]
 
     @strawberry.field(description="Penalties taken off the worker pool.")
     async def penalties(self, info: Info) -> list[Penalty]:
@@ -152,9 +177,14 @@ class ProPay(relay.Node):
 
 def _budget(row: models.ProPay) -> Budget:
     return Budget(
-        type=row.budget_type, hours=row.budget_hours, amount=row.budget_amount,
-        contract_price=row.contract_price, labor_pct=row.labor_pct, rate=row.rate,
-        quantity=row.quantity, adjustment_type=row.adjustment_type,
+        type=row.budget_type,
+        hours=row.budget_hours,
+        amount=row.budget_amount,
+        contract_price=row.contract_price,
+        labor_pct=row.labor_pct,
+        rate=row.rate,
+        quantity=row.quantity,
+        adjustment_type=row.adjustment_type,
         adjustment_value=row.adjustment_value,
     )
 
@@ -174,13 +204,19 @@ class ProPayGroup(relay.Node):
     @classmethod
     def from_row(cls, row: models.ProPayGroup) -> ProPayGroup:
         return cls(
-            id=row.id, name=row.name, status=row.status, version=row.version,
-            distribution=row.distribution, approved_at=row.approved_at,
-            approved_by=row.approved_by, paid_at=row.paid_at, row=row,
+            id=row.id,
+            name=row.name,
+            status=row.status,
+            version=row.version,
+            distribution=row.distribution,
+            approved_at=row.approved_at,
+            approved_by=row.approved_by,
+            paid_at=row.paid_at,
+            row=row,
         )
 
     @classmethod
-    async def resolve_nodes(
+    async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[ProPayGroup | None]:
         rows = await info.context.loaders.group.load_many([int(i) for i in node_ids])
@@ -197,14 +233,17 @@ class ProPayGroup(relay.Node):
         rows = await loaders.members_of_group.load(self.id)
         members = [
             View(
-                status=r.status, group_id=r.group_id,
+                status=r.status,
+                group_id=r.group_id,
                 line_items=await loaders.line_items_of_pro_pay.load(r.id),
                 disqualifiers=await loaders.disqualifiers_of.load(r.id),
             )
             for r in rows
         ]
         view = View(status=self.row.status, members=members)
-        return GROUP_MACHINE.available(view, actor=info.context.actor, now=info.context.services.clock())
+        return GROUP_MACHINE.available(
+            view, actor=info.context.actor, now=info.context.services.clock()
+        )
 
     @strawberry.field(description="The pooled calculation frozen at approval.")
     def calculation(self) -> Calculation | None:

@@ -42,12 +42,17 @@ class Worker(relay.Node):
     @classmethod
     def from_row(cls, row: models.Worker) -> Worker:
         return cls(
-            id=row.id, external_id=row.external_id, name=row.name, role=row.role,
-            wage=row.wage, active=row.active, remove_bonus=row.remove_bonus,
+            id=row.id,
+            external_id=row.external_id,
+            name=row.name,
+            role=row.role,
+            wage=row.wage,
+            active=row.active,
+            remove_bonus=row.remove_bonus,
         )
 
     @classmethod
-    async def resolve_nodes(
+    async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Worker | None]:
         rows = await info.context.loaders.worker.load_many([int(i) for i in node_ids])
@@ -74,15 +79,22 @@ class Job(relay.Node):
     @classmethod
     def from_row(cls, row: models.Job) -> Job:
         return cls(
-            id=row.id, external_id=row.external_id, name=row.name, status=row.status,
-            version=row.version, client_name=row.client_name, service_type=row.service_type,
-            budget_hours=row.budget_hours, budget_amount=row.budget_amount,
-            contract_price=row.contract_price, excluded_reason=row.excluded_reason,
+            id=row.id,
+            external_id=row.external_id,
+            name=row.name,
+            status=row.status,
+            version=row.version,
+            client_name=row.client_name,
+            service_type=row.service_type,
+            budget_hours=row.budget_hours,
+            budget_amount=row.budget_amount,
+            contract_price=row.contract_price,
+            excluded_reason=row.excluded_reason,
             manager_id=row.manager_id,
         )
 
     @classmethod
-    async def resolve_nodes(
+    async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Job | None]:
         rows = await info.context.loaders.job.load_many([int(i) for i in node_ids])
@@ -127,13 +139,20 @@ class Event(relay.Node):
     @classmethod
     def from_row(cls, row: Any) -> Event:
         return cls(
-            id=row.id, entity=row.entity, trigger=row.trigger, from_status=row.from_status,
-            to_status=row.to_status, version=row.version, actor=row.actor, reason=row.reason,
-            occurred_at=row.occurred_at, entity_pk=row.entity_id,
+            id=row.id,
+            entity=row.entity,
+            trigger=row.trigger,
+            from_status=row.from_status,
+            to_status=row.to_status,
+            version=row.version,
+            actor=row.actor,
+            reason=row.reason,
+            occurred_at=row.occurred_at,
+            entity_pk=row.entity_id,
         )
 
     @classmethod
-    async def resolve_nodes(
+    async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Event | None]:
         rows = await info.context.loaders.event.load_many([int(i) for i in node_ids])

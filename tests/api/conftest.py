@@ -29,7 +29,9 @@ class Api:
 
     async def raw(self, query: str, variables: dict[str, Any] | None = None) -> httpx.Response:
         headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
-        return await self.client.post("/graphql", json={"query": query, "variables": variables or {}}, headers=headers)
+        return await self.client.post(
+            "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
+        )
 
     async def __call__(self, query: str, **variables: Any) -> dict[str, Any]:
         response = await self.raw(query, variables)
@@ -49,7 +51,11 @@ async def client(ctx: ServiceContext) -> AsyncIterator[httpx.AsyncClient]:
 
 @pytest.fixture
 async def tokens_by_role(ctx: ServiceContext, company: Company) -> dict[Role, str]:
-    return {role: await tokens.create_token(ctx, company.slug, role, name=role.value.lower()) for role in Role if role is not Role.WORKER}
+    return {
+        role: await tokens.create_token(ctx, company.slug, role, name=role.value.lower())
+        for role in Role
+        if role is not Role.WORKER
+    }
 
 
 @pytest.fixture

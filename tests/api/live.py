@@ -25,8 +25,12 @@ async def serving(ctx: ServiceContext) -> AsyncIterator[str]:
     """Serve the app; yields its base URL (http://127.0.0.1:PORT)."""
     port = free_port()
     config = uvicorn.Config(
-        create_app(Settings(), services=ctx), host="127.0.0.1", port=port,
-        log_level="warning", lifespan="off", ws="websockets-sansio",
+        create_app(Settings(), services=ctx),
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        lifespan="off",
+        ws="websockets-sansio",
     )
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())

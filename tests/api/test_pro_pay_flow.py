@@ -42,7 +42,12 @@ async def test_preview_then_approve(api, synced):
     result = (await api(APPROVE, id=node["id"], v=node["version"]))["proPayApprove"]
     assert result["userErrors"] == []
     assert result["proPay"]["status"] == "APPROVED"
-    assert result["event"] == {"trigger": "approve", "from": "ACTIVE", "to": "APPROVED", "actor": "admin:admin"}
+    assert result["event"] == {
+        "trigger": "approve",
+        "from": "ACTIVE",
+        "to": "APPROVED",
+        "actor": "admin:admin",
+    }
     amounts = sorted(i["amount"] for i in result["proPay"]["lineItems"])
     assert amounts == ["105.00", "120.00", "25.00"] or sorted(amounts) == amounts
     assert {i["status"] for i in result["proPay"]["lineItems"]} == {"HELD"}

@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 
-def crew_batch(*, job_status: str = "IN_PROGRESS", hours: tuple[str, str] = ("16", "14")) -> dict[str, Any]:
+def crew_batch(
+    *, job_status: str = "IN_PROGRESS", hours: tuple[str, str] = ("16", "14")
+) -> dict[str, Any]:
     """One job with a 40 h budget, two crew at $50/h, a crew lead and a manager."""
     return {
         "branches": [{"externalId": "BR-1", "name": "Austin"}],
@@ -28,7 +30,19 @@ def crew_batch(*, job_status: str = "IN_PROGRESS", hours: tuple[str, str] = ("16
             }
         ],
         "timeEntries": [
-            {"externalId": "T-1", "worker": "W-1", "job": "J-100", "date": "2026-11-02", "hours": hours[0]},
-            {"externalId": "T-2", "worker": "W-2", "job": "J-100", "date": "2026-11-02", "hours": hours[1]},
+            {
+                "externalId": "T-1",
+                "worker": "W-1",
+                "job": "J-100",
+                "date": "2026-11-02",
+                "hours": hours[0],
+            },
+            {
+                "externalId": "T-2",
+                "worker": "W-2",
+                "job": "J-100",
+                "date": "2026-11-02",
+                "hours": hours[1],
+            },
         ],
     }

@@ -17,5 +17,6 @@ async def test_sync_then_approve(ctx, admin, manager):
     assert result.record.status is ProPayStatus.APPROVED
     async with ctx.db.read() as s:
         items = list(await s.scalars(select(LineItem)))
-    assert items and all(i.status is LineItemStatus.HELD for i in items)
-    print([(i.worker_id, i.bucket, i.amount) for i in items])
+    assert items
+    assert all(i.status is LineItemStatus.HELD for i in items)
+    assert sum(i.amount for i in items) == 250
