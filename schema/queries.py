@@ -66,18 +66,10 @@ class Viewer:
 
     @strawberry.field
     async def company(self, info: Info) -> Company:
-        rows = await queries.by_ids(
-            info.context.services, models.Company, self.company_pk, [self.company_pk]
-        )
-        row = rows[0]
-        assert row is not None
+        row = await queries.company(info.context.services, self.company_pk)
         return Company(
             id=strawberry.ID(str(row.id)), slug=row.slug, name=row.name, timezone=row.timezone
         )
-
-
-def _ids(values: list[strawberry.ID] | None, type_name: str, field: str) -> list[int]:
-    return [from_global(v, type_name, field) for v in values or []]
 
 
 async def _page(

@@ -124,3 +124,11 @@ async def previews_by_id(
         )
         results = dict(zip([r.id for r in rows], await previews(session, rows), strict=True))
     return [results.get(i) for i in ids]
+
+
+async def company(ctx: ServiceContext, company_id: int) -> Any:
+    """The company row (for the viewer)."""
+    from protiv.persistence.models import Company
+
+    async with ctx.db.read() as session:
+        return await session.get(Company, company_id)
