@@ -1,1 +1,1 @@
-"""The `protiv` command line."""
+"""The ``protiv`` command line: serve, migrate, load the demo, make tokens, sync from a file."""
