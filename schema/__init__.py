@@ -8,12 +8,28 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
 from schema.extensions import ErrorPolicy
+from schema.extra_queries import AdminQueries, DiagnosticsQueries, PayoutQueries
+from schema.mutations.admin import AdminMutations
+from schema.mutations.editing import EditingMutations
+from schema.mutations.integrations import IntegrationsMutations
+from schema.mutations.payouts import PayoutsMutations
 from schema.mutations.sync import SyncMutations
 from schema.mutations.transitions import TransitionMutations
-from schema.queries import Query
+from schema.queries import Query as CoreQuery
 from schema.subscriptions import Subscription
 
-Mutation = merge_types("Mutation", (TransitionMutations, SyncMutations))
+Query = merge_types("Query", (CoreQuery, DiagnosticsQueries, PayoutQueries, AdminQueries))
+Mutation = merge_types(
+    "Mutation",
+    (
+        TransitionMutations,
+        SyncMutations,
+        EditingMutations,
+        IntegrationsMutations,
+        PayoutsMutations,
+        AdminMutations,
+    ),
+)
 
 schema = strawberry.Schema(
     query=Query,

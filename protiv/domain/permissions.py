@@ -4,7 +4,8 @@ services and by ``availableActions``, so the three can never disagree.
 
 from __future__ import annotations
 
-from protiv.domain.roles import Role
+from protiv.domain.errors import Forbidden
+from protiv.domain.roles import Actor, Role
 from protiv.domain.statuses import EntityKind
 
 A, M, P, I = Role.ADMIN, Role.MANAGER, Role.PAYROLL, Role.INTEGRATION  # noqa: E741
@@ -57,3 +58,24 @@ TRIGGER_ROLES: dict[tuple[EntityKind, str], frozenset[Role]] = {
 def may_fire(role: Role, kind: EntityKind, trigger: str) -> bool:
     """True when ``role`` may fire ``trigger`` on an entity of ``kind``."""
     return role in TRIGGER_ROLES.get((kind, trigger), frozenset())
+
+
+# Actions that are not transitions (edits, sync, exports, ...): the same idea, one table.
+ACTION_ROLES: dict[str, frozenset[Role]] = {
+    "sync": frozenset((A, I)),
+    "group.create": frozenset((A, M)),
+}
+
+
+def may(role: Role, action: str) -> bool:
+    """True when ``role`` may perform ``action`` (an entry of ACTION_ROLES)."""
+    return role in ACTION_ROLES.get(action, frozenset())
+
+
+def require(actor: Actor, action: str) -> None:
+    """Refuse with FORBIDDEN unless the actor's role may perform ``action``."""
+    if not may(actor.role, action):
+        raise Forbidden(
+            f"A {actor.role.value.lower()} token may not {action.replace('.', ' ').replace('_', ' ')}; "
+            f"allowed: {', '.join(sorted(r.value for r in ACTION_ROLES.get(action, ())))}."
+        )

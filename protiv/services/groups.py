@@ -14,6 +14,7 @@ from sqlalchemy.orm import selectinload
 from protiv import calc
 from protiv.domain.bonus import TimeKind
 from protiv.domain.errors import ValidationFailed
+from protiv.domain.permissions import require
 from protiv.domain.money import ZERO, split_exact
 from protiv.domain.roles import Actor
 from protiv.domain.statuses import EntityKind, ProPayStatus, ProPayTrigger, VoidReason
@@ -54,6 +55,7 @@ async def create(
     ctx: ServiceContext, actor: Actor, name: str, pro_pay_ids: Sequence[int]
 ) -> ProPayGroup:
     """Build a group by hand from ACTIVE ProPays that are in no group yet."""
+    require(actor, "group.create")
     if not name.strip():
         raise ValidationFailed("A group needs a name.", field=["name"])
     if not pro_pay_ids:
@@ -128,6 +130,8 @@ async def transition(
     async def effect(uow: UnitOfWork, group: ProPayGroup) -> Event:
         if trigger is ProPayTrigger.APPROVE:
             return await _approve(uow, group, actor, reason)
+        if trigger in (ProPayTrigger.UNAPPROVE, ProPayTrigger.RESTORE):
+            group.calculation = None  # as for its members: no frozen figures while ACTIVE
         event = await uow.fire(GROUP, group, trigger, actor, reason=reason)
         for member in group.members:
             if member.status in MEMBER_SOURCES[trigger]:

@@ -20,6 +20,7 @@ from sqlalchemy.orm import selectinload
 
 from protiv.domain.bonus import BudgetType
 from protiv.domain.errors import ValidationFailed
+from protiv.domain.permissions import require
 from protiv.domain.roles import Actor
 from protiv.domain.statuses import (
     EntityKind,
@@ -132,6 +133,7 @@ async def sync_batch(
     ctx: ServiceContext, actor: Actor, batch: Mapping[str, Any], *, provider: str = "api"
 ) -> SyncReport:
     """Apply one batch in one transaction and record the run."""
+    require(actor, "sync")
     _check_shape(batch)
     async with UnitOfWork(ctx) as uow:
         integration = await _integration(uow, actor, provider)

@@ -1,0 +1,19 @@
+"""Query fields of later areas (diagnostics, integrations, payouts, admin), merged into Query
+in schema/__init__.py so each area adds its own module without editing schema/queries.py."""
+
+import strawberry
+
+
+@strawberry.type
+class DiagnosticsQueries:
+    pass
+
+
+@strawberry.type
+class PayoutQueries:
+    pass
+
+
+@strawberry.type
+class AdminQueries:
+    pass
