@@ -84,6 +84,7 @@ class ProPay(Base):
     distribution: Mapped[Distribution] = mapped_column(
         enum_column(Distribution), default=Distribution.BY_HOURS
     )
+    crew_lead_weight: Mapped[Decimal | None] = mapped_column(Exact, default=None)  # None: 1.5
     crew_lead_id: Mapped[int | None] = mapped_column(ForeignKey("worker.id"), default=None)
     manager_id: Mapped[int | None] = mapped_column(ForeignKey("worker.id"), default=None)
     include_drive_time: Mapped[bool | None] = mapped_column(default=None)
@@ -109,6 +110,9 @@ class ProPay(Base):
     crew: Mapped[list[ProPayWorker]] = relationship(
         lazy="raise", order_by="ProPayWorker.worker_id", cascade="all, delete-orphan"
     )
+    task_budgets: Mapped[list[ProPayTaskBudget]] = relationship(
+        lazy="raise", order_by="ProPayTaskBudget.id", cascade="all, delete-orphan"
+    )
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -125,6 +129,19 @@ class ProPayWorker(Base):
     remove_bonus: Mapped[bool | None] = mapped_column(default=None)
     wage_override: Mapped[Decimal | None] = mapped_column(Exact, default=None)
     manual_amount: Mapped[Decimal | None] = mapped_column(Exact, default=None)
+
+
+class ProPayTaskBudget(Base):
+    """One task's budget of a TASK_HOURS (``hours``) or TASK_AMOUNT (``amount``) ProPay."""
+
+    __tablename__ = "pro_pay_task_budget"
+    __table_args__ = (UniqueConstraint("pro_pay_id", "task"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    pro_pay_id: Mapped[int] = mapped_column(ForeignKey("pro_pay.id"), index=True)
+    task: Mapped[str] = mapped_column(String(120))
+    hours: Mapped[Decimal | None] = mapped_column(Exact, default=None)
+    amount: Mapped[Decimal | None] = mapped_column(Exact, default=None)
 
 
 class Disqualifier(Base):

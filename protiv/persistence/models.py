@@ -1,12 +1,20 @@
 """Every mapped class, importable from one place."""
 
 from protiv.persistence.base import Base
-from protiv.persistence.bonus import Disqualifier, Penalty, ProPay, ProPayGroup, ProPayWorker
+from protiv.persistence.bonus import (
+    Disqualifier,
+    Penalty,
+    ProPay,
+    ProPayGroup,
+    ProPayTaskBudget,
+    ProPayWorker,
+)
 from protiv.persistence.ledger import LineItem, PayPeriod, Statement
 from protiv.persistence.log import Event, SyncRun
 from protiv.persistence.org import (
     ApiToken,
     BonusPool,
+    BonusPoolMember,
     Branch,
     Company,
     Division,
@@ -19,6 +27,7 @@ __all__ = [
     "ApiToken",
     "Base",
     "BonusPool",
+    "BonusPoolMember",
     "Branch",
     "Company",
     "Disqualifier",
@@ -32,6 +41,7 @@ __all__ = [
     "Penalty",
     "ProPay",
     "ProPayGroup",
+    "ProPayTaskBudget",
     "ProPayWorker",
     "Route",
     "Statement",

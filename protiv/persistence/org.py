@@ -47,8 +47,26 @@ class BonusPool(Base):
     retention_days_crew: Mapped[int] = mapped_column(default=0)
     retention_days_crew_lead: Mapped[int] = mapped_column(default=0)
     retention_days_manager: Mapped[int] = mapped_column(default=0)
+    retention_days_other: Mapped[int] = mapped_column(default=0)
     roll_over_negative: Mapped[bool] = mapped_column(default=True)
     is_company_default: Mapped[bool] = mapped_column(default=False)  # used when nothing else is set
+    # A ProPay's own percentages (a "manual pool"): owned by the one ProPay whose pool_id names
+    # it, never listed or assigned elsewhere.
+    manual: Mapped[bool] = mapped_column(default=False)
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class BonusPoolMember(Base):
+    """A named recipient of a pool's OTHER bucket (OTHER % > 0 needs at least one)."""
+
+    __tablename__ = "bonus_pool_member"
+    __table_args__ = (UniqueConstraint("pool_id", "worker_id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    pool_id: Mapped[int] = mapped_column(ForeignKey("bonus_pool.id"), index=True)
+    worker_id: Mapped[int] = mapped_column(ForeignKey("worker.id"))
 
 
 class Integration(Base):
