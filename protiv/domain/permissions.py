@@ -64,6 +64,10 @@ def may_fire(role: Role, kind: EntityKind, trigger: str) -> bool:
 ACTION_ROLES: dict[str, frozenset[Role]] = {
     "sync": frozenset((A, I)),
     "group.create": frozenset((A, M)),
+    "pro_pay.edit": frozenset((A, M)),  # budget, pool, distribution, crew, cost settings
+    "pro_pay.safeguard": frozenset((A, M)),  # add/answer disqualifiers, add/remove penalties
+    "bonus_pool.manage": frozenset((A,)),  # create, change, delete, assign pools
+    "division.manage": frozenset((A,)),  # create and rename divisions
 }
 
 

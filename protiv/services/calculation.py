@@ -15,7 +15,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from protiv import calc
@@ -23,6 +23,7 @@ from protiv.domain.bonus import WorkerRole
 from protiv.domain.errors import ValidationFailed
 from protiv.persistence.models import (
     BonusPool,
+    BonusPoolMember,
     Branch,
     Company,
     Disqualifier,
@@ -30,10 +31,14 @@ from protiv.persistence.models import (
     Job,
     Penalty,
     ProPay,
+    ProPayTaskBudget,
     ProPayWorker,
+    Route,
     TimeEntry,
     Worker,
 )
+
+DEFAULT_CREW_LEAD_WEIGHT = Decimal("1.5")  # the lead's weight in [S13]'s example
 
 
 class Inputs:
@@ -46,7 +51,10 @@ class Inputs:
         self.overrides: dict[int, list[ProPayWorker]] = defaultdict(list)
         self.disqualifiers: dict[int, list[Disqualifier]] = defaultdict(list)
         self.penalties: dict[int, list[Penalty]] = defaultdict(list)
+        self.tasks: dict[int, list[ProPayTaskBudget]] = defaultdict(list)  # by ProPay id
         self.pools: dict[int, BonusPool] = {}
+        self.pool_members: dict[int, tuple[int, ...]] = {}  # pool id -> OTHER worker ids
+        self.route_division: dict[int, int | None] = {}
         self.branch_pool: dict[int, int | None] = {}
         self.division_pool: dict[int, int | None] = {}
         self.companies: dict[int, Company] = {}
@@ -70,44 +78,83 @@ async def load_inputs(session: AsyncSession, pro_pays: Sequence[ProPay]) -> Inpu
         data.disqualifiers[d.pro_pay_id].append(d)
     for pen in await _all(session, select(Penalty).where(Penalty.pro_pay_id.in_(ids))):
         data.penalties[pen.pro_pay_id].append(pen)
+    tasks = select(ProPayTaskBudget).where(ProPayTaskBudget.pro_pay_id.in_(ids))
+    for task in await _all(session, tasks.order_by(ProPayTaskBudget.id)):
+        data.tasks[task.pro_pay_id].append(task)
     worker_ids = {e.worker_id for es in data.entries.values() for e in es}
     worker_ids |= {w for p in pro_pays for w in (p.crew_lead_id, p.manager_id) if w}
     worker_ids |= {j.manager_id for j in data.jobs.values() if j.manager_id}
     data.workers = {
         w.id: w for w in await _all(session, select(Worker).where(Worker.id.in_(worker_ids)))
     }
-    await _load_pools(session, data, company_ids)
+    await _load_pools(session, data, company_ids, {p.pool_id for p in pro_pays if p.pool_id})
     return data
 
 
-async def _load_pools(session: AsyncSession, data: Inputs, company_ids: set[int]) -> None:
+async def _load_pools(
+    session: AsyncSession, data: Inputs, company_ids: set[int], own_pool_ids: set[int]
+) -> None:
+    """The companies' shared pools and where they apply, plus the batch's own (manual) pools."""
     companies = await _all(session, select(Company).where(Company.id.in_(company_ids)))
     data.companies = {c.id: c for c in companies}
     branches = await _all(session, select(Branch).where(Branch.company_id.in_(company_ids)))
     data.branch_pool = {b.id: b.pool_id for b in branches}
     divisions = await _all(session, select(Division).where(Division.company_id.in_(company_ids)))
     data.division_pool = {d.id: d.pool_id for d in divisions}
-    pools = await _all(session, select(BonusPool).where(BonusPool.company_id.in_(company_ids)))
+    routes = await _all(session, select(Route).where(Route.company_id.in_(company_ids)))
+    data.route_division = {r.id: r.division_id for r in routes}
+    shared_or_own = or_(BonusPool.manual.is_(False), BonusPool.id.in_(own_pool_ids))
+    pools = await _all(
+        session,
+        select(BonusPool).where(BonusPool.company_id.in_(company_ids), shared_or_own),
+    )
     data.pools = {p.id: p for p in pools}
     data.default_pool = {p.company_id: p.id for p in pools if p.is_company_default}
+    members: dict[int, list[int]] = defaultdict(list)
+    pool_ids = list(data.pools)
+    in_pools = select(BonusPoolMember).where(BonusPoolMember.pool_id.in_(pool_ids))
+    for member in await _all(session, in_pools.order_by(BonusPoolMember.worker_id)):
+        members[member.pool_id].append(member.worker_id)
+    data.pool_members = {pool_id: tuple(ids) for pool_id, ids in members.items()}
 
 
 async def _all(session: AsyncSession, stmt: Any) -> list[Any]:
     return list((await session.execute(stmt)).scalars().all())
 
 
-def pool_for(pro_pay: ProPay, data: Inputs) -> BonusPool | None:
-    """The ProPay's own pool, else its division's, its branch's, the company default."""
+def division_of(job: Job, data: Inputs) -> int | None:
+    """The job's division: its own, else its route's (Branch > Division > Route > Job)."""
+    if job.division_id is not None:
+        return job.division_id
+    return data.route_division.get(job.route_id) if job.route_id is not None else None
+
+
+def pool_source(pro_pay: ProPay, data: Inputs) -> tuple[str, BonusPool | None]:
+    """Which pool applies and where it came from: the ProPay's own (MANUAL when it is the
+    ProPay's own percentages), else its division's, its branch's, the company default, else
+    BUILT_IN (the defaults of domain-research §5.8)."""
     job = data.jobs[pro_pay.job_id]
-    for pool_id in (
-        pro_pay.pool_id,
-        data.division_pool.get(job.division_id) if job.division_id else None,
-        data.branch_pool.get(job.branch_id) if job.branch_id else None,
-        data.default_pool.get(pro_pay.company_id),
+    division = division_of(job, data)
+    own = data.pools.get(pro_pay.pool_id) if pro_pay.pool_id is not None else None
+    for source, pool_id in (
+        ("MANUAL" if own is not None and own.manual else "PRO_PAY", pro_pay.pool_id),
+        ("DIVISION", data.division_pool.get(division) if division else None),
+        ("BRANCH", data.branch_pool.get(job.branch_id) if job.branch_id else None),
+        ("COMPANY_DEFAULT", data.default_pool.get(pro_pay.company_id)),
     ):
         if pool_id is not None and pool_id in data.pools:
-            return data.pools[pool_id]
-    return None
+            return source, data.pools[pool_id]
+    return "BUILT_IN", None
+
+
+def pool_for(pro_pay: ProPay, data: Inputs) -> BonusPool | None:
+    """The ProPay's own pool, else its division's, its branch's, the company default."""
+    return pool_source(pro_pay, data)[1]
+
+
+def pool_input(row: BonusPool | None, data: Inputs) -> calc.Pool:
+    """The calculation's pool, with the pool's OTHER members."""
+    return to_pool(row, data.pool_members.get(row.id, ()) if row is not None else ())
 
 
 def to_pool(row: BonusPool | None, other_member_ids: tuple[int, ...] = ()) -> calc.Pool:
@@ -124,7 +171,8 @@ def to_pool(row: BonusPool | None, other_member_ids: tuple[int, ...] = ()) -> ca
     )
 
 
-def to_budget(p: ProPay) -> calc.Budget:
+def to_budget(p: ProPay, tasks: Iterable[ProPayTaskBudget] = ()) -> calc.Budget:
+    """The calculation's budget; ``tasks`` are the ProPay's task budgets (TASK_* types)."""
     return calc.Budget(
         type=p.budget_type,
         hours=p.budget_hours,
@@ -133,6 +181,7 @@ def to_budget(p: ProPay) -> calc.Budget:
         labor_pct=p.labor_pct,
         rate=p.rate,
         quantity=p.quantity,
+        tasks=tuple(calc.TaskBudget(t.task, hours=t.hours, amount=t.amount) for t in tasks),
         adjustment=p.adjustment_type,
         adjustment_value=p.adjustment_value,
     )
@@ -155,7 +204,7 @@ def calc_input(p: ProPay, data: Inputs) -> calc.CalcInput:
         p.include_drive_time if p.include_drive_time is not None else company.include_drive_time
     )
     return calc.CalcInput(
-        budget=to_budget(p),
+        budget=to_budget(p, data.tasks[p.id]),
         crew=tuple(
             calc.CrewMember(
                 worker_id=m.worker_id,
@@ -177,7 +226,7 @@ def calc_input(p: ProPay, data: Inputs) -> calc.CalcInput:
             )
             for e in sorted(entries, key=lambda e: e.id)
         ),
-        pool=to_pool(pool_for(p, data)),
+        pool=pool_input(pool_for(p, data), data),
         distribution=p.distribution,
         crew_lead_id=crew_lead_id,
         manager_id=p.manager_id or job.manager_id,
@@ -186,6 +235,7 @@ def calc_input(p: ProPay, data: Inputs) -> calc.CalcInput:
         exclude_overtime_cost=p.exclude_overtime_cost,
         disqualifier_results=tuple(d.result for d in data.disqualifiers[p.id]),
         penalties=tuple(calc.Penalty(name=x.name, amount=x.amount) for x in data.penalties[p.id]),
+        crew_lead_weight=p.crew_lead_weight or DEFAULT_CREW_LEAD_WEIGHT,
     )
 
 

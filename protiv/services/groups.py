@@ -187,8 +187,9 @@ def _pooled(
         problem = calc.budget_error(member_input.budget)
         if problem:
             return None, problem
-    pool = calculation.to_pool(
-        data.pools.get(group.pool_id) if group.pool_id else calculation.pool_for(members[0], data)
+    pool = calculation.pool_input(
+        data.pools.get(group.pool_id) if group.pool_id else calculation.pool_for(members[0], data),
+        data,
     )
     try:
         return calc.calculate_group(inputs, pool=pool, distribution=group.distribution), None
