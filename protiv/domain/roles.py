@@ -18,12 +18,18 @@ class Role(enum.Enum):
 
 @dataclass(frozen=True, slots=True)
 class Actor:
-    """The caller of a service: the company it acts for, its role, and a name for the log."""
+    """The caller of a service: the company it acts for, its role, and a name for the log.
+
+    ``worker_id``: the worker a WORKER token belongs to (what it may read). ``branch_ids``: the
+    branches a MANAGER token manages (its ProPay rights reach only those); None means every
+    branch of the company (protiv.domain.permissions decides what each role may do).
+    """
 
     company_id: int
     role: Role
     name: str
     worker_id: int | None = None
+    branch_ids: frozenset[int] | None = None
 
     @property
     def label(self) -> str:

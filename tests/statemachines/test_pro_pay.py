@@ -189,7 +189,13 @@ def test_restore_clears_the_approval() -> None:
     assert (pro_pay.status, pro_pay.approved_at, pro_pay.approved_by) == (P.ACTIVE, None, None)
 
 
-def test_cancel_is_open_to_the_integration_role() -> None:
-    pro_pay = ProPay(line_items=items(L.HELD))
-    MACHINE.fire(pro_pay, T.CANCEL, actor=actor(Role.INTEGRATION), now=NOW, via="sync")
-    assert pro_pay.status is P.CANCELED
+def test_an_integration_token_may_not_cancel_a_pro_pay_itself() -> None:
+    """Integrations sync and read (the permission matrix); a job canceled by sync cancels its
+    ProPays as a cascade of the job's transition, not with the integration's own rights."""
+    assert_refused(
+        MACHINE,
+        ProPay(line_items=items(L.HELD)),
+        T.CANCEL,
+        ErrorCode.FORBIDDEN,
+        actor=actor(Role.INTEGRATION),
+    )
