@@ -14,7 +14,8 @@
      +------------------------------------+
 
   release  (automatic when release_at passes, or by hand)
-  hold     reason_is_given; stamps hold_reason
+  hold     reason_is_given; stamps hold_reason, clears release_at (held until released by
+           hand or extended: the scheduler never lets a hand-held item go)
   extend   release_at_is_later; stamps release_at
   pay      paid_through_statement (via="statement"); stamps paid_at
   void     reason_is_given; stamps void_reason
@@ -77,6 +78,7 @@ def unpaid_through_correction(c: Context[LineItemLike]) -> str | None:
 @stamp
 def stamp_hold_reason(c: Context[LineItemLike]) -> None:
     c.record.hold_reason = c.given_reason
+    c.record.release_at = None
 
 
 @stamp

@@ -17,10 +17,13 @@ from protiv.persistence.types import BigId, Exact, UTCDateTime, enum_column
 
 class PayPeriod(Base):
     __tablename__ = "pay_period"
-    __table_args__ = (UniqueConstraint("company_id", "starts_on"),)
+    __table_args__ = (UniqueConstraint("company_id", "kind", "starts_on"),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     company_id: Mapped[int] = mapped_column(ForeignKey("company.id"), index=True)
+    # the payroll cycle (protiv.domain.periods.PeriodKind) this window belongs to: a branch can
+    # pay on another cycle than the company, so two windows may start on the same day
+    kind: Mapped[str] = mapped_column(String(16), default="WEEKLY")
     starts_on: Mapped[date]
     ends_on: Mapped[date]
 
@@ -40,6 +43,11 @@ class Statement(Base):
     rollover: Mapped[Decimal] = mapped_column(Exact, default=Decimal(0))
     pay_date: Mapped[date | None] = mapped_column(default=None)
     paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    # A negative balance at payment (<= 0): carried into ``carried_to``'s rollover, or written
+    # off when the worker's pool does not roll negatives over.
+    carried_forward: Mapped[Decimal] = mapped_column(Exact, default=Decimal(0))
+    carried_to_id: Mapped[int | None] = mapped_column(ForeignKey("statement.id"), default=None)
+    written_off: Mapped[Decimal] = mapped_column(Exact, default=Decimal(0))
 
     pay_period: Mapped[PayPeriod] = relationship(lazy="raise")
     line_items: Mapped[list[LineItem]] = relationship(
@@ -75,6 +83,7 @@ class LineItem(Base):
     )
     bucket: Mapped[Bucket | None] = mapped_column(enum_column(Bucket), default=None)
     category: Mapped[str] = mapped_column(String(64), default="PROPAY")
+    custom_category: Mapped[str | None] = mapped_column(String(64), default=None)  # CUSTOM's name
     amount: Mapped[Decimal] = mapped_column(Exact)
     status: Mapped[LineItemStatus] = mapped_column(
         enum_column(LineItemStatus), default=LineItemStatus.HELD

@@ -99,6 +99,9 @@ class Branch(Base):
     external_id: Mapped[str] = mapped_column(String(120))
     name: Mapped[str] = mapped_column(String(200))
     pool_id: Mapped[int | None] = mapped_column(ForeignKey("bonus_pool.id"), default=None)
+    # the branch's own payroll cycle (both set) instead of the company's (both None)
+    pay_period_kind: Mapped[str | None] = mapped_column(String(16), default=None)
+    pay_period_anchor: Mapped[date | None] = mapped_column(default=None)
 
 
 class Division(Base):

@@ -13,6 +13,7 @@ from starlette.routing import Route, WebSocketRoute
 
 from protiv.config import Settings
 from protiv.persistence.database import create_database
+from protiv.server.scheduler import Scheduler, jobs
 from protiv.server.view import ProtivGraphQL
 from protiv.services.context import ServiceContext
 from schema import schema
@@ -33,7 +34,8 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
-        yield
+        async with Scheduler(services, jobs(settings)):  # periodic jobs: protiv/server/scheduler.py
+            yield
         await services.db.dispose()
 
     async def health(_request: Request) -> JSONResponse:

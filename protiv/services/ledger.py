@@ -1,10 +1,17 @@
 """Placing line items on statements: the worker's OPEN statement for the pay period a moment
-falls in (made when the first item lands), or the next open one when that period is closed."""
+falls in (made when the first item lands), or the next open one when that period is closed.
+
+Which payroll cycle: an approval's items follow the branch of the ProPay's job, a manual item
+the worker's branch; a branch without its own cycle (``Branch.pay_period_kind`` unset) pays on
+the company's. Periods are in the company's time zone. Items moved on at payment stay in the
+cycle of the statement they leave.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -13,57 +20,86 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from protiv.calc import Share
 from protiv.domain.bonus import Bucket, LineItemKind, LineItemSource
-from protiv.domain.periods import Period, PeriodKind, next_period, period_containing
+from protiv.domain.periods import PayCycle, Period, PeriodKind
 from protiv.domain.roles import Actor
 from protiv.domain.statuses import EntityKind, StatementStatus
-from protiv.persistence.models import BonusPool, Company, LineItem, PayPeriod, Statement
+from protiv.persistence.models import (
+    BonusPool,
+    Branch,
+    Company,
+    Job,
+    LineItem,
+    PayPeriod,
+    ProPay,
+    Statement,
+    Worker,
+)
 from protiv.services.uow import UnitOfWork
 
-MAX_PERIODS_AHEAD = 60
+MAX_PERIODS_AHEAD = 260  # five years of weekly periods
 
 
-def _insert(uow: UnitOfWork, table: type[PayPeriod] | type[Statement]):  # type: ignore[no-untyped-def]
+def _insert(uow: UnitOfWork, table: type[PayPeriod] | type[Statement]) -> Any:
     return (sqlite_insert if uow.ctx.db.is_sqlite else pg_insert)(table)
 
 
-async def pay_period(uow: UnitOfWork, company: Company, period: Period) -> PayPeriod:
+async def cycle_of_branch(uow: UnitOfWork, company: Company, branch_id: int | None) -> PayCycle:
+    """The branch's own payroll cycle, else the company's."""
+    own = None
+    if branch_id is not None:
+        branch = await uow.session.get(Branch, branch_id)
+        if branch is not None:
+            own = (branch.pay_period_kind, branch.pay_period_anchor)
+    return PayCycle.of((company.pay_period_kind, company.pay_period_anchor), own)
+
+
+async def cycle_of_worker(uow: UnitOfWork, company: Company, worker: Worker) -> PayCycle:
+    return await cycle_of_branch(uow, company, worker.branch_id)
+
+
+async def cycle_of_pro_pay(uow: UnitOfWork, company: Company, pro_pay_id: int) -> PayCycle:
+    branch_id = await uow.session.scalar(
+        select(Job.branch_id).join(ProPay, ProPay.job_id == Job.id).where(ProPay.id == pro_pay_id)
+    )
+    return await cycle_of_branch(uow, company, branch_id)
+
+
+def local_day(company: Company, moment: datetime) -> Any:
+    return moment.astimezone(ZoneInfo(company.timezone)).date()
+
+
+async def pay_period(
+    uow: UnitOfWork, company: Company, kind: PeriodKind, period: Period
+) -> PayPeriod:
     """The PayPeriod row for ``period``, made if missing (race-safe: insert or nothing)."""
     stmt = (
         _insert(uow, PayPeriod)
-        .values(company_id=company.id, starts_on=period.starts_on, ends_on=period.ends_on)
-        .on_conflict_do_nothing(index_elements=["company_id", "starts_on"])
+        .values(
+            company_id=company.id,
+            kind=kind.value,
+            starts_on=period.starts_on,
+            ends_on=period.ends_on,
+        )
+        .on_conflict_do_nothing(index_elements=["company_id", "kind", "starts_on"])
     )
     await uow.session.execute(stmt)
     row = await uow.session.scalar(
         select(PayPeriod).where(
-            PayPeriod.company_id == company.id, PayPeriod.starts_on == period.starts_on
+            PayPeriod.company_id == company.id,
+            PayPeriod.kind == kind.value,
+            PayPeriod.starts_on == period.starts_on,
         )
     )
     assert row is not None
     return row
 
 
-async def open_statement(
-    uow: UnitOfWork, company: Company, worker_id: int, moment: datetime, actor: Actor
+async def statement_in(
+    uow: UnitOfWork, company: Company, cycle: PayCycle, worker_id: int, period: Period, actor: Actor
 ) -> Statement:
-    """The worker's OPEN statement for the period holding ``moment`` (company time zone), or
-    for the first later period whose statement is still open."""
-    kind = PeriodKind(company.pay_period_kind)
-    period = period_containing(
-        moment.astimezone(ZoneInfo(company.timezone)).date(), kind, company.pay_period_anchor
-    )
-    for _ in range(MAX_PERIODS_AHEAD):
-        statement = await _statement_in(uow, company, worker_id, period, actor)
-        if statement.status is StatementStatus.OPEN:
-            return statement
-        period = next_period(period, kind, company.pay_period_anchor)
-    raise RuntimeError("no open statement within five years; check the pay period settings")
-
-
-async def _statement_in(
-    uow: UnitOfWork, company: Company, worker_id: int, period: Period, actor: Actor
-) -> Statement:
-    row = await pay_period(uow, company, period)
+    """The worker's statement for ``period`` (any status), made OPEN if there is none yet;
+    locked for update."""
+    row = await pay_period(uow, company, cycle.kind, period)
     inserted = await uow.session.execute(
         _insert(uow, Statement)
         .values(company_id=company.id, worker_id=worker_id, pay_period_id=row.id)
@@ -80,6 +116,37 @@ async def _statement_in(
     if new_id is not None:
         uow.log(EntityKind.STATEMENT, statement, "open", None, actor)
     return statement
+
+
+async def open_statement(
+    uow: UnitOfWork,
+    company: Company,
+    cycle: PayCycle,
+    worker_id: int,
+    moment: datetime,
+    actor: Actor,
+) -> Statement:
+    """The worker's OPEN statement for the period holding ``moment`` (company time zone), or
+    for the first later period whose statement is still open."""
+    return await _first_open(
+        uow, company, cycle, worker_id, cycle.period(local_day(company, moment)), actor
+    )
+
+
+async def _first_open(
+    uow: UnitOfWork,
+    company: Company,
+    cycle: PayCycle,
+    worker_id: int,
+    period: Period,
+    actor: Actor,
+) -> Statement:
+    for _ in range(MAX_PERIODS_AHEAD):
+        statement = await statement_in(uow, company, cycle, worker_id, period, actor)
+        if statement.status is StatementStatus.OPEN:
+            return statement
+        period = cycle.after(period)
+    raise RuntimeError("no open statement within five years; check the pay period settings")
 
 
 def release_at(
@@ -106,12 +173,18 @@ async def add_approval_items(
     pro_pay_id: int | None,
     group_id: int | None,
 ) -> list[LineItem]:
-    """One HELD line item per worker and paid bucket, on the worker's statement."""
+    """One HELD line item per worker and paid bucket, on the worker's statement in the cycle
+    of the job's branch."""
     items: list[LineItem] = []
+    cycle = (
+        await cycle_of_pro_pay(uow, company, pro_pay_id)
+        if pro_pay_id is not None
+        else await cycle_of_branch(uow, company, None)
+    )
     for share in shares:
         if share.amount <= 0:
             continue
-        statement = await open_statement(uow, company, share.worker_id, uow.now, actor)
+        statement = await open_statement(uow, company, cycle, share.worker_id, uow.now, actor)
         item = LineItem(
             company_id=company.id,
             worker_id=share.worker_id,
@@ -135,18 +208,17 @@ async def add_approval_items(
     return items
 
 
+async def period_of(uow: UnitOfWork, statement: Statement) -> tuple[PayCycle, Period]:
+    """The statement's period and the cycle it belongs to."""
+    row = await uow.session.get_one(PayPeriod, statement.pay_period_id)
+    period = Period(row.starts_on, row.ends_on)
+    return PayCycle.continuing(PeriodKind(row.kind), period), period
+
+
 async def next_open_statement(
     uow: UnitOfWork, company: Company, statement: Statement, actor: Actor
 ) -> Statement:
-    """The worker's first OPEN statement after ``statement``'s period (where HELD items go)."""
-    period = await uow.session.get_one(PayPeriod, statement.pay_period_id)
-    kind = PeriodKind(company.pay_period_kind)
-    following = next_period(
-        Period(period.starts_on, period.ends_on), kind, company.pay_period_anchor
-    )
-    for _ in range(MAX_PERIODS_AHEAD):
-        candidate = await _statement_in(uow, company, statement.worker_id, following, actor)
-        if candidate.status is StatementStatus.OPEN:
-            return candidate
-        following = next_period(following, kind, company.pay_period_anchor)
-    raise RuntimeError("no open statement within five years; check the pay period settings")
+    """The worker's first OPEN statement after ``statement``'s period, in the same cycle (where
+    HELD items and a negative balance go when it is paid)."""
+    cycle, period = await period_of(uow, statement)
+    return await _first_open(uow, company, cycle, statement.worker_id, cycle.after(period), actor)
