@@ -4,21 +4,31 @@ HTTP: ``Authorization: Bearer <token>``; a request without a valid token is answ
 ``extensions.code = UNAUTHENTICATED`` (introspection alone is allowed, so GraphiQL can show the
 schema before a token is entered). WebSocket: the token goes in the ``connection_init``
 payload (browsers cannot set headers on a WebSocket); a bad one closes the socket with 4403.
+
+Responses follow the GraphQL-over-HTTP spec (``protiv.server.http_spec``): a client that asks for
+``application/graphql-response+json`` gets that media type, a 400 with no ``data`` for a request
+error; ``application/json`` keeps 200. A mutation sent over GET is answered 405 (Allow: POST).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from cross_web import AsyncHTTPRequestAdapter, HTTPException
+from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
+from strawberry.types.graphql import OperationType
 
 from protiv.domain.errors import Unauthenticated
+from protiv.server import http_spec
 from protiv.services import tokens
 from protiv.services.context import ServiceContext
 from schema.context import Context
@@ -58,12 +68,77 @@ class ProtivGraphQL(GraphQL[Context, None]):
             "role": context.actor_or_none.role.value,
         }
 
-    async def execute_single(self, *args: Any, **kwargs: Any) -> ExecutionResult:
-        """Answer 401 when the operation needed a token it did not get."""
-        result = await super().execute_single(*args, **kwargs)
-        if any((e.extensions or {}).get("code") == "UNAUTHENTICATED" for e in result.errors or ()):
-            kwargs["sub_response"].status_code = 401
+    async def get_sub_response(self, request: Request | WebSocket) -> Response:
+        """The negotiated media type travels on the sub-response to ``create_response``."""
+        sub_response = await super().get_sub_response(request)
+        sub_response.media_type = http_spec.response_media_type(request.headers.get("accept"))
+        return sub_response
+
+    async def execute_single(
+        self,
+        request: Request,
+        request_adapter: AsyncHTTPRequestAdapter,
+        sub_response: Response,
+        context: Context,
+        root_value: None,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        """Run one operation and pick its status code (401, 400, 405 or the default 200)."""
+        try:
+            result = await super().execute_single(
+                request=request,
+                request_adapter=request_adapter,
+                sub_response=sub_response,
+                context=context,
+                root_value=root_value,
+                request_data=request_data,
+            )
+        except HTTPException as refused:
+            if not _is_mutation_over_get(refused):
+                raise
+            sub_response.headers["allow"] = "POST"
+            sub_response.status_code = 405
+            return ExecutionResult(data=None, errors=[_MUTATION_OVER_GET])
+        status = http_spec.status_code(result, sub_response.media_type or http_spec.JSON)
+        if status == 401:
+            sub_response.headers["www-authenticate"] = 'Bearer realm="protiv"'
+        if status is not None:
+            sub_response.status_code = status
         return result
+
+    async def process_result(
+        self, request: Request, result: ExecutionResult
+    ) -> GraphQLHTTPResponse:
+        """Under application/graphql-response+json a request error has no ``data`` entry."""
+        response = await super().process_result(request, result)
+        media_type = http_spec.response_media_type(request.headers.get("accept"))
+        if media_type == http_spec.GRAPHQL_RESPONSE_JSON and http_spec.is_request_error(result):
+            response.pop("data", None)
+        return response
+
+    def create_response(
+        self,
+        response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
+        sub_response: Response,
+    ) -> Response:
+        response = super().create_response(response_data, sub_response)
+        if sub_response.media_type == http_spec.GRAPHQL_RESPONSE_JSON:
+            response.headers["content-type"] = f"{http_spec.GRAPHQL_RESPONSE_JSON}; charset=utf-8"
+        return response
+
+
+_MUTATION_OVER_GET = GraphQLError(
+    "Mutations are not allowed over GET: send them with POST.",
+    extensions={"code": "METHOD_NOT_ALLOWED"},
+)
+
+
+def _is_mutation_over_get(refused: HTTPException) -> bool:
+    cause = refused.__cause__
+    return (
+        isinstance(cause, InvalidOperationTypeError)
+        and cause.operation_type is OperationType.MUTATION
+    )
 
 
 def _credentials(payload: Any) -> str | None:
