@@ -27,6 +27,7 @@ from protiv.domain.errors import Conflict, NotFound
 from protiv.domain.events import EventRecord
 from protiv.domain.roles import SYSTEM_ROLE, Actor
 from protiv.persistence.models import Event
+from protiv.services import branches
 from protiv.services.context import ServiceContext
 from statemachines.base import StateMachine
 
@@ -91,6 +92,7 @@ class UnitOfWork:
         if record is None:
             raise NotFound(f"No {label or model.__name__} with that id.", field=["id"])
         check_version(cast(Versioned, record), expected_version)
+        await branches.require_record(self.session, actor, record)  # a manager's branches
         return record
 
     async def fire(
