@@ -13,6 +13,7 @@ from starlette.routing import Route, WebSocketRoute
 
 from protiv.config import Settings
 from protiv.persistence.database import create_database
+from protiv.server import graphiql
 from protiv.server.scheduler import Scheduler, jobs
 from protiv.server.view import ProtivGraphQL
 from protiv.services.context import ServiceContext
@@ -50,6 +51,7 @@ def create_app(
             Route("/healthz", health),
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
+            *graphiql.routes(),  # GraphiQL's scripts, when vendored (scripts/vendor-graphiql)
         ],
         lifespan=lifespan,
     )

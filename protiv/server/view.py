@@ -17,7 +17,7 @@ from typing import Any
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from graphql import GraphQLError
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import HTMLResponse, Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
@@ -28,7 +28,7 @@ from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
 from protiv.domain.errors import Unauthenticated
-from protiv.server import http_spec
+from protiv.server import graphiql, http_spec
 from protiv.services import tokens
 from protiv.services.context import ServiceContext
 from schema.context import Context
@@ -67,6 +67,10 @@ class ProtivGraphQL(GraphQL[Context, None]):
             "company": context.actor_or_none.company_id,
             "role": context.actor_or_none.role.value,
         }
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        """GraphiQL from this server's own copy of its scripts when vendored (no CDN)."""
+        return HTMLResponse(graphiql.page(self.graphql_ide_html))
 
     async def get_sub_response(self, request: Request | WebSocket) -> Response:
         """The negotiated media type travels on the sub-response to ``create_response``."""

@@ -10,10 +10,10 @@ import pytest
 
 from protiv.domain.roles import Role
 from protiv.services.context import ServiceContext
-from tests.api.conftest import synced, tokens_by_role
+from tests.api.conftest import client, synced, tokens_by_role
 from tests.api.live import serving
 
-__all__ = ["Served", "served", "synced", "tokens_by_role"]
+__all__ = ["Served", "client", "served", "synced", "tokens_by_role"]
 
 
 @dataclass(frozen=True)
