@@ -7,8 +7,10 @@ from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
+from schema.access import AccessGate
 from schema.extensions import ErrorPolicy
 from schema.extra_queries import AdminQueries, DiagnosticsQueries, PayoutQueries
+from schema.limits import LIMITS
 from schema.mutations.admin import AdminMutations
 from schema.mutations.editing import EditingMutations
 from schema.mutations.integrations import IntegrationsMutations
@@ -36,5 +38,5 @@ schema = strawberry.Schema(
     mutation=Mutation,
     subscription=Subscription,
     config=StrawberryConfig(relay_max_results=100),
-    extensions=[ErrorPolicy, ParserCache, ValidationCache],
+    extensions=[ErrorPolicy, *LIMITS, AccessGate, ParserCache, ValidationCache],
 )

@@ -14,6 +14,7 @@ from graphql import GraphQLError
 
 from protiv.domain.roles import Actor
 from protiv.services.context import ServiceContext
+from protiv.services.visibility import worker_scope
 from schema.loaders import Loaders
 
 
@@ -43,13 +44,17 @@ class Context:
     @property
     def loaders(self) -> Loaders:
         if self._loaders is None:
-            self._loaders = Loaders(self.services, self.actor.company_id)
+            self._loaders = self._new_loaders()
         return self._loaders
 
     def fresh_loaders(self) -> Loaders:
         """New loaders (empty caches), e.g. for each event a subscription delivers."""
-        self._loaders = Loaders(self.services, self.actor.company_id)
+        self._loaders = self._new_loaders()
         return self._loaders
+
+    def _new_loaders(self) -> Loaders:
+        actor = self.actor
+        return Loaders(self.services, actor.company_id, worker_scope(actor))
 
 
 Info = strawberry.Info[Context, None]

@@ -28,9 +28,12 @@ T = TypeVar("T")
 
 
 class Loaders:
-    def __init__(self, ctx: ServiceContext, company_id: int) -> None:
+    """``worker_id``: reading for a worker token, which sees only its own records."""
+
+    def __init__(self, ctx: ServiceContext, company_id: int, worker_id: int | None = None) -> None:
         self.ctx = ctx
         self.company_id = company_id
+        self.worker_id = worker_id
         self.pro_pay = self._by_id(ProPay)
         self.group = self._by_id(ProPayGroup)
         self.line_item = self._by_id(LineItem)
@@ -50,7 +53,9 @@ class Loaders:
 
     def _by_id(self, model: type[T]) -> DataLoader[int, T | None]:
         async def load(ids: Sequence[int]) -> Sequence[T | None]:
-            return await queries.by_ids(self.ctx, model, self.company_id, ids)
+            return await queries.by_ids(
+                self.ctx, model, self.company_id, ids, worker_id=self.worker_id
+            )
 
         return DataLoader(load)
 
@@ -60,7 +65,9 @@ class Loaders:
         company = self.company_id if scoped else None
 
         async def load(ids: Sequence[int]) -> Sequence[list[T]]:
-            return await queries.children(self.ctx, model, parent, ids, company)
+            return await queries.children(
+                self.ctx, model, parent, ids, company, worker_id=self.worker_id
+            )
 
         return DataLoader(load)
 
@@ -68,7 +75,9 @@ class Loaders:
         return await queries.events_of(self.ctx, self.company_id, keys)
 
     async def _previews(self, ids: Sequence[int]) -> Sequence[dict[str, Any] | str | None]:
-        return await queries.previews_by_id(self.ctx, self.company_id, ids)
+        return await queries.previews_by_id(
+            self.ctx, self.company_id, ids, worker_id=self.worker_id
+        )
 
 
 LoadFn = Callable[[Sequence[int]], Awaitable[Sequence[Any]]]

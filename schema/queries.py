@@ -13,6 +13,7 @@ from protiv.domain import statuses
 from protiv.domain.errors import DomainError
 from protiv.persistence import models
 from protiv.services import queries
+from protiv.services.visibility import worker_scope
 from schema.context import Info
 from schema.enums import EntityKind, JobStatus, LineItemStatus, ProPayStatus, Role_, StatementStatus
 from schema.ids import from_global
@@ -80,13 +81,15 @@ async def _page(
     after: str | None,
 ) -> queries.Page:
     size, cursor = page_args(first, after)
+    actor = info.context.actor
     return await queries.page(
         info.context.services,
         model,
-        info.context.actor.company_id,
+        actor.company_id,
         where=where,
         first=size,
         after=cursor,
+        worker_id=worker_scope(actor),
     )
 
 

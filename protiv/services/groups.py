@@ -14,12 +14,12 @@ from sqlalchemy.orm import selectinload
 from protiv import calc
 from protiv.domain.bonus import TimeKind
 from protiv.domain.errors import ValidationFailed
-from protiv.domain.permissions import require
 from protiv.domain.money import ZERO, split_exact
+from protiv.domain.permissions import require
 from protiv.domain.roles import Actor
 from protiv.domain.statuses import EntityKind, ProPayStatus, ProPayTrigger, VoidReason
 from protiv.persistence.models import Event, ProPay, ProPayGroup
-from protiv.services import calculation, cascades
+from protiv.services import branches, calculation, cascades
 from protiv.services.context import ServiceContext
 from protiv.services.pro_pays import make_items
 from protiv.services.results import Transitioned
@@ -69,6 +69,7 @@ async def create(
             )
         )
         _check_members(members, len(set(pro_pay_ids)))
+        await branches.require_pro_pays(uow.session, actor, members, "group's ProPay")
         group = ProPayGroup(company_id=actor.company_id, name=name.strip())
         uow.session.add(group)
         await uow.session.flush()

@@ -1,6 +1,8 @@
 """Reads for the API: batch loads by id or parent id (what DataLoaders call), and keyset pages.
 
-Every read is scoped to one company: a record of another company is simply not there.
+Every read is scoped to one company: a record of another company is simply not there. A read
+for a worker token (``worker_id``) is scoped further to what that worker may see
+(protiv.services.visibility).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from protiv.domain.statuses import EntityKind
 from protiv.persistence.models import Event
 from protiv.services.context import ServiceContext
+from protiv.services.visibility import only_for_worker
 
 T = TypeVar("T")
 MAX_PAGE = 100
@@ -29,14 +32,23 @@ class Page:
     total: int
 
 
+def _for_worker(stmt: Select[T], model: type[Any], worker_id: int | None) -> Select[T]:
+    return stmt if worker_id is None else stmt.where(only_for_worker(model, worker_id))
+
+
 async def by_ids(
-    ctx: ServiceContext, model: type[T], company_id: int, ids: Sequence[int]
+    ctx: ServiceContext,
+    model: type[T],
+    company_id: int,
+    ids: Sequence[int],
+    *,
+    worker_id: int | None = None,
 ) -> list[T | None]:
-    """Rows in the order of ``ids``; None where missing or another company's."""
+    """Rows in the order of ``ids``; None where missing, another company's, or (for a worker)
+    not the worker's to see."""
+    stmt = select(model).where(model.id.in_(set(ids)), model.company_id == company_id)  # type: ignore[attr-defined]
     async with ctx.db.read() as session:
-        rows = await session.scalars(
-            select(model).where(model.id.in_(set(ids)), model.company_id == company_id)  # type: ignore[attr-defined]
-        )
+        rows = await session.scalars(_for_worker(stmt, model, worker_id))
         found = {row.id: row for row in rows}  # type: ignore[attr-defined]
     return [found.get(i) for i in ids]
 
@@ -47,11 +59,14 @@ async def children(
     parent: Any,
     parent_ids: Sequence[int],
     company_id: int | None = None,
+    *,
+    worker_id: int | None = None,
 ) -> list[list[T]]:
     """For each parent id, its child rows (ordered by id)."""
     stmt = select(model).where(parent.in_(set(parent_ids))).order_by(model.id)  # type: ignore[attr-defined]
     if company_id is not None:
         stmt = stmt.where(model.company_id == company_id)  # type: ignore[attr-defined]
+    stmt = _for_worker(stmt, model, worker_id)
     async with ctx.db.read() as session:
         rows = await session.scalars(stmt)
         grouped: dict[int, list[T]] = defaultdict(list)
@@ -91,9 +106,11 @@ async def page(
     first: int,
     after: int | None,
     with_total: bool = True,
+    worker_id: int | None = None,
 ) -> Page:
     """A keyset page ordered by id: rows with id > ``after``, at most ``first`` of them."""
     base: Select[T] = select(model).where(model.company_id == company_id, *where)  # type: ignore[attr-defined]
+    base = _for_worker(base, model, worker_id)
     stmt = base.order_by(model.id).limit(first + 1)  # type: ignore[attr-defined]
     if after is not None:
         stmt = stmt.where(model.id > after)  # type: ignore[attr-defined]
@@ -110,18 +127,15 @@ async def _count(session: AsyncSession, base: Select[Any]) -> int:
 
 
 async def previews_by_id(
-    ctx: ServiceContext, company_id: int, ids: Sequence[int]
+    ctx: ServiceContext, company_id: int, ids: Sequence[int], *, worker_id: int | None = None
 ) -> list[dict[str, Any] | str | None]:
-    """Live breakdowns for ProPays (None for an id that is not the company's)."""
+    """Live breakdowns for ProPays (None for an id that is not the company's, or the worker's)."""
     from protiv.persistence.models import ProPay
     from protiv.services.calculation import previews
 
+    stmt = select(ProPay).where(ProPay.id.in_(set(ids)), ProPay.company_id == company_id)
     async with ctx.db.read() as session:
-        rows = list(
-            await session.scalars(
-                select(ProPay).where(ProPay.id.in_(set(ids)), ProPay.company_id == company_id)
-            )
-        )
+        rows = list(await session.scalars(_for_worker(stmt, ProPay, worker_id)))
         results = dict(zip([r.id for r in rows], await previews(session, rows), strict=True))
     return [results.get(i) for i in ids]
 

@@ -14,6 +14,7 @@ from protiv import calc
 from protiv.domain import statuses
 from protiv.persistence import models
 from protiv.services.calculation import thaw, to_budget
+from schema.access import in_my_branches, visible_shares
 from schema.context import Info
 from schema.enums import (
     AdjustmentType,
@@ -103,6 +104,8 @@ class ProPay(relay.Node):
 
     @strawberry.field(description="The transitions the caller may fire now (role, status, guards).")
     async def available_actions(self, info: Info) -> list[ProPayAction]:
+        if not await in_my_branches(info, [self.row]):
+            return []
         loaders = info.context.loaders
         view = View(
             status=self.row.status,
@@ -147,7 +150,7 @@ class ProPay(relay.Node):
     )
     async def calculation(self, info: Info) -> Calculation | None:
         result = await self._calculation(info)
-        return result if isinstance(result, Calculation) else None
+        return visible_shares(info, result) if isinstance(result, Calculation) else None
 
     @strawberry.field(description="Why the calculation cannot be made yet (e.g. no budget).")
     async def calculation_problem(self, info: Info) -> str | None:
@@ -231,6 +234,8 @@ class ProPayGroup(relay.Node):
     async def available_actions(self, info: Info) -> list[ProPayAction]:
         loaders = info.context.loaders
         rows = await loaders.members_of_group.load(self.id)
+        if not await in_my_branches(info, rows):
+            return []
         members = [
             View(
                 status=r.status,
