@@ -17,10 +17,13 @@ from schema.mutations.integrations import IntegrationsMutations
 from schema.mutations.payouts import PayoutsMutations
 from schema.mutations.sync import SyncMutations
 from schema.mutations.transitions import TransitionMutations
+from schema.pool_queries import PoolQueries
 from schema.queries import Query as CoreQuery
 from schema.subscriptions import Subscription
 
-Query = merge_types("Query", (CoreQuery, DiagnosticsQueries, PayoutQueries, AdminQueries))
+Query = merge_types(
+    "Query", (CoreQuery, DiagnosticsQueries, PayoutQueries, AdminQueries, PoolQueries)
+)
 Mutation = merge_types(
     "Mutation",
     (

@@ -91,6 +91,18 @@ async def load_inputs(session: AsyncSession, pro_pays: Sequence[ProPay]) -> Inpu
     return data
 
 
+async def load_pool_inputs(session: AsyncSession, pro_pays: Sequence[ProPay]) -> Inputs:
+    """Only what ``pool_source`` reads (jobs, routes, divisions, branches, pools): no time."""
+    data = Inputs()
+    if not pro_pays:
+        return data
+    job_ids = {p.job_id for p in pro_pays}
+    data.jobs = {j.id: j for j in await _all(session, select(Job).where(Job.id.in_(job_ids)))}
+    own = {p.pool_id for p in pro_pays if p.pool_id}
+    await _load_pools(session, data, {p.company_id for p in pro_pays}, own)
+    return data
+
+
 async def _load_pools(
     session: AsyncSession, data: Inputs, company_ids: set[int], own_pool_ids: set[int]
 ) -> None:

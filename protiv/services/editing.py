@@ -16,7 +16,7 @@ import enum
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, NoReturn, TypeVar
+from typing import Any, NoReturn
 
 from sqlalchemy import select
 from sqlalchemy.orm.attributes import flag_modified
@@ -31,7 +31,6 @@ from protiv.services.context import ServiceContext
 from protiv.services.uow import CONFLICT_MESSAGE, UnitOfWork
 
 EDIT_TRIGGER = "edit"
-T = TypeVar("T")
 
 
 class Keep(enum.Enum):
@@ -138,19 +137,19 @@ async def edit(
         ensure_editable(pro_pay)
         changes = Changes()
         await change(uow, pro_pay, changes)
-        if not changes.lines:
-            return Edited(pro_pay, None, changes.detail)
-        flag_modified(pro_pay, "title")  # child rows only changed: the ProPay still moves on
-        await flush(uow)
-        event = uow.log(
-            EntityKind.PRO_PAY,
-            pro_pay,
-            EDIT_TRIGGER,
-            pro_pay.status.value,
-            actor,
-            reason=describe(changes.lines, reason),
-        )
-        await uow.commit()
+        event = None
+        if changes.lines:
+            flag_modified(pro_pay, "title")  # child rows only changed: the ProPay still moves on
+            await flush(uow)
+            event = uow.log(
+                EntityKind.PRO_PAY,
+                pro_pay,
+                EDIT_TRIGGER,
+                pro_pay.status.value,
+                actor,
+                reason=describe(changes.lines, reason),
+            )
+        await uow.commit()  # also when nothing changed: the rows stay loaded for the answer
     return Edited(pro_pay, event, changes.detail)
 
 

@@ -24,7 +24,9 @@ from schema.enums import (
     ProPayAction,
     ProPayStatus,
 )
+from schema.ids import to_global
 from schema.nodes.calculation import Calculation
+from schema.nodes.pro_pay_settings import ProPaySettings, TaskBudget
 from schema.nodes.records import Event, Job, history
 from schema.nodes.views import View
 from statemachines.pro_pay import MACHINE as PRO_PAY_MACHINE
@@ -47,6 +49,12 @@ class Budget:
     quantity: Decimal | None
     adjustment_type: AdjustmentType
     adjustment_value: Decimal | None
+    pro_pay_id: strawberry.Private[int]
+
+    @strawberry.field(description="The task budgets of a TASK_HOURS or TASK_AMOUNT budget.")
+    async def tasks(self, info: Info) -> list[TaskBudget]:
+        rows = await info.context.loaders.editing.task_budgets.load(self.pro_pay_id)
+        return [TaskBudget(task=r.task, hours=r.hours, amount=r.amount) for r in rows]
 
 
 @strawberry.type(description="A pass/fail check answered before approval.")
@@ -54,6 +62,16 @@ class Disqualifier:
     id: strawberry.ID
     name: str
     result: DisqualifierResult
+    answered_by: str | None = None
+
+    @classmethod
+    def from_row(cls, row: models.Disqualifier) -> Disqualifier:
+        return cls(
+            id=strawberry.ID(to_global("Disqualifier", row.id)),
+            name=row.name,
+            result=row.result,
+            answered_by=row.answered_by,
+        )
 
 
 @strawberry.type(description="An amount taken off the worker pool before the role split.")
@@ -62,9 +80,13 @@ class Penalty:
     name: str
     amount: Decimal
 
+    @classmethod
+    def from_row(cls, row: models.Penalty) -> Penalty:
+        return cls(id=strawberry.ID(to_global("Penalty", row.id)), name=row.name, amount=row.amount)
+
 
 @strawberry.type(description="The labour budget of one job or milestone, and the bonus it yields.")
-class ProPay(relay.Node):
+class ProPay(ProPaySettings, relay.Node):
     id: relay.NodeID[int]
     title: str
     status: ProPayStatus
@@ -113,11 +135,12 @@ class ProPay(relay.Node):
             line_items=await loaders.line_items_of_pro_pay.load(self.id),
             disqualifiers=await loaders.disqualifiers_of.load(self.id),
         )
+        tasks = await loaders.editing.task_budgets.load(self.id)
         return PRO_PAY_MACHINE.available(
             view,
             actor=info.context.actor,
             now=info.context.services.clock(),
-            budget_error=calc.budget_error(to_budget(self.row)),
+            budget_error=calc.budget_error(to_budget(self.row, tasks)),
         )
 
     @strawberry.field(description="The synced job this ProPay belongs to.")
@@ -168,14 +191,12 @@ class ProPay(relay.Node):
     @strawberry.field(description="Disqualifiers to answer before approval.")
     async def disqualifiers(self, info: Info) -> list[Disqualifier]:
         rows = await info.context.loaders.disqualifiers_of.load(self.id)
-        return [
-            Disqualifier(id=strawberry.ID(str(r.id)), name=r.name, result=r.result) for r in rows
-        ]
+        return [Disqualifier.from_row(r) for r in rows]
 
     @strawberry.field(description="Penalties taken off the worker pool.")
     async def penalties(self, info: Info) -> list[Penalty]:
         rows = await info.context.loaders.penalties_of.load(self.id)
-        return [Penalty(id=strawberry.ID(str(r.id)), name=r.name, amount=r.amount) for r in rows]
+        return [Penalty.from_row(r) for r in rows]
 
 
 def _budget(row: models.ProPay) -> Budget:
@@ -189,6 +210,7 @@ def _budget(row: models.ProPay) -> Budget:
         quantity=row.quantity,
         adjustment_type=row.adjustment_type,
         adjustment_value=row.adjustment_value,
+        pro_pay_id=row.id,
     )
 
 
