@@ -23,6 +23,7 @@ from protiv.persistence.models import (
 )
 from protiv.services import queries
 from protiv.services.context import ServiceContext
+from schema.payout_loaders import PayoutLoaders
 from schema.editing_loaders import EditingLoaders
 
 T = TypeVar("T")
@@ -51,6 +52,7 @@ class Loaders:
         self.penalties_of = self._children(Penalty, Penalty.pro_pay_id, scoped=False)
         self.events_of: DataLoader[tuple[EntityKind, int], list[Event]] = DataLoader(self._events)
         self.preview: DataLoader[int, dict[str, Any] | str | None] = DataLoader(self._previews)
+        self.payouts = PayoutLoaders(ctx, company_id)  # statements' time, for wage metrics
         self.editing = EditingLoaders(ctx, company_id)  # pools, divisions, ProPay settings
 
     def _by_id(self, model: type[T]) -> DataLoader[int, T | None]:

@@ -6,9 +6,9 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
-from protiv.cli import common, db, demo, serve, sync, token
+from protiv.cli import common, db, demo, export, release, serve, sync, token
 
-COMMANDS = (serve, db, demo, sync, token)
+COMMANDS = (serve, db, demo, sync, token, release, export)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,15 +1,23 @@
-"""``protiv sync FILE --company SLUG``: apply a batch file the way an integration's push does.
+"""``protiv sync``: sync records from files, or run an integration's sync now.
 
-The file has the shape of the ``syncBatch`` mutation's ``batch`` (branches, routes, workers,
-jobs, milestones, timeEntries, each record with an ``externalId``). Numbers are read as exact
-decimals, so ``"wage": 19.5`` means 19.50, not a float. Records that fail are reported with
-their reason and the rest lands, so a partly rejected batch still exits 0, and says so.
+    protiv sync FILE... --company SLUG [--provider aspire|jobber|...] [--json]
+    protiv sync --company SLUG --integration ID_OR_NAME [--json]
+
+FILEs are JSON batches (the ``syncBatch`` shape, or the provider's own with ``--provider``),
+JSON Lines (one record per line with its ``kind``, streamed: the format for large syncs) or CSV
+(one kind per file, named by it: ``jobs.csv``). Numbers are read as exact decimals, so
+``"wage": 19.5`` means 19.50, not a float. ``--integration`` runs that integration's sync now
+(a file-drop integration picks up its folder). Records that fail are reported with their reason
+and the rest lands, so a partly rejected batch still exits 0, and says so; a batch that cannot
+be read or mapped as a whole fails the run (the integration goes FAILED) and exits 1.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import sys
+import time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -20,39 +28,65 @@ from protiv.cli import common
 from protiv.domain.errors import NotFound
 from protiv.domain.roles import Actor, Role
 from protiv.persistence.models import Company
-from protiv.services import sync
+from protiv.services import integrations, sync
+from protiv.services.adapters.files import read_files
 from protiv.services.context import ServiceContext
+from protiv.services.sync_report import FAILED, IGNORED, SyncReport
 
-COLUMNS = ("created", "updated", "unchanged", "ignored", "rejected")
+COLUMNS = ("created", "updated", "unchanged", "excluded", "ignored", "rejected")
 
 
 def register(commands: common.Commands) -> None:
     parser = commands.add_parser(
         "sync",
-        help="sync records from a JSON file",
+        help="sync records from files, or run an integration's sync now",
         description="Upsert branches, routes, workers, jobs, milestones and time entries from "
-        "a JSON file (the syncBatch shape) as the company's integration. Idempotent: the same "
-        "file twice changes nothing.",
+        "JSON, JSON Lines or CSV files as the company's integration, or run a configured "
+        "integration's sync now (--integration). Idempotent: the same file twice changes "
+        "nothing.",
     )
-    parser.add_argument("file", metavar="FILE", type=Path, help="the batch, a JSON object")
+    parser.add_argument(
+        "files", metavar="FILE", type=Path, nargs="*", help="JSON, JSON Lines or CSV files"
+    )
     parser.add_argument("--company", required=True, metavar="SLUG", help="the company's slug")
     parser.add_argument(
         "--provider",
-        help='which integration sends it (default: the file\'s "provider", else file)',
+        help="the files' shape: aspire, jobber, or the internal one (default: the JSON file's "
+        '"provider", else file)',
+    )
+    parser.add_argument(
+        "--integration", metavar="ID_OR_NAME", help="run this integration's sync now"
     )
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     parser.set_defaults(handler=sync_command)
 
 
 def sync_command(args: argparse.Namespace) -> int:
-    batch = read_batch(args.file)
-    provider = args.provider or _provider_in(batch) or "file"
-    report = common.run(_sync(args.company, batch, provider))
+    if bool(args.files) == bool(args.integration):
+        raise common.CliError("give FILEs to sync, or --integration to run one now (not both)")
+    if args.integration:
+        report = common.run(_resync(args.company, args.integration))
+        what = f"integration {args.integration} of {args.company}"
+    else:
+        provider, batch = _provider_and_batch(args)
+        report = common.run(_sync_files(args.company, args.files, provider, batch))
+        names = ", ".join(str(f) for f in args.files)
+        what = f"{names} into {args.company} (provider {provider})"
+    if report.outcome == FAILED:
+        raise common.CliError(f"VALIDATION: {report.error} (sync run {report.run_id} failed)")
     if args.json:
         print(json.dumps(report.as_dict(), indent=2))
     else:
-        print_report(report, f"{args.file} into {args.company} (provider {provider})")
+        print_report(report, what)
     return common.OK
+
+
+def _provider_and_batch(args: argparse.Namespace) -> tuple[str, dict[str, Any] | None]:
+    """A single JSON file is read here (its errors are the file's, before any sync)."""
+    if len(args.files) == 1 and args.files[0].suffix.lower() not in (".jsonl", ".ndjson", ".csv"):
+        batch = read_batch(args.files[0])
+        return args.provider or _provider_in(batch) or "file", batch
+    return args.provider or "file", None
 
 
 def read_batch(path: Path) -> dict[str, Any]:
@@ -83,12 +117,65 @@ def _provider_in(batch: dict[str, Any]) -> str | None:
     return provider.strip() or None if isinstance(provider, str) else None
 
 
-async def _sync(slug: str, batch: dict[str, Any], provider: str) -> sync.SyncReport:
-    async with common.services(common.settings().database_url) as ctx:
-        actor = Actor(
-            company_id=await company_id(ctx, slug), role=Role.INTEGRATION, name="cli-sync"
-        )
-        return await sync.sync_batch(ctx, actor, batch, provider=provider)
+class Progress:
+    """Records done per kind, on stderr, when it is a terminal and the sync takes a while."""
+
+    def __init__(self) -> None:
+        self.started = time.monotonic()
+        self.shown = False
+        self.enabled = sys.stderr.isatty()
+
+    def __call__(self, kind: str, done: int) -> None:
+        elapsed = time.monotonic() - self.started
+        if not self.enabled or elapsed < 1:
+            return
+        rate = done / elapsed if elapsed else 0
+        sys.stderr.write(f"\r  {kind}: {done:,} records ({rate:,.0f}/s)   ")
+        sys.stderr.flush()
+        self.shown = True
+
+    def close(self) -> None:
+        if self.shown:
+            sys.stderr.write("\n")
+
+
+async def _sync_files(
+    slug: str, files: list[Path], provider: str, batch: dict[str, Any] | None
+) -> SyncReport:
+    progress = Progress()
+    try:
+        async with common.services(common.settings().database_url) as ctx:
+            actor = await _actor(ctx, slug)
+            if batch is not None:
+                return await sync.sync_batch(
+                    ctx, actor, batch, provider=provider, progress=progress
+                )
+            integration_id = await sync.integration_for(ctx, actor, provider)
+            return await sync.run(
+                ctx,
+                actor,
+                integration_id,
+                lambda: read_files(files, provider),
+                source="files: " + ", ".join(f.name for f in files),
+                progress=progress,
+            )
+    finally:
+        progress.close()
+
+
+async def _resync(slug: str, integration: str) -> SyncReport:
+    progress = Progress()
+    try:
+        async with common.services(common.settings().database_url) as ctx:
+            actor = await _actor(ctx, slug)
+            found = await integrations.find(ctx, actor, integration)
+            return await integrations.resync(ctx, actor, found, progress=progress)
+    finally:
+        progress.close()
+
+
+async def _actor(ctx: ServiceContext, slug: str) -> Actor:
+    return Actor(company_id=await company_id(ctx, slug), role=Role.INTEGRATION, name="cli-sync")
 
 
 async def company_id(ctx: ServiceContext, slug: str) -> int:
@@ -101,7 +188,7 @@ async def company_id(ctx: ServiceContext, slug: str) -> int:
     return int(found)
 
 
-def print_report(report: sync.SyncReport, what: str) -> None:
+def print_report(report: SyncReport, what: str) -> None:
     """A table of counts per kind, then every ignored and rejected record with its reason."""
     print(f"Synced {what}: sync run {report.run_id}.")
     print()
@@ -110,26 +197,33 @@ def print_report(report: sync.SyncReport, what: str) -> None:
         print(f"{kind:<12}" + "".join(f"{getattr(counts, c):>11}" for c in COLUMNS))
     print()
     print(f"ProPays created: {report.pro_pays_created}")
-    ignored = [e for e in report.errors if str(e["message"]).startswith("ignored: ")]
-    rejected = [e for e in report.errors if e not in ignored]
+    if report.pro_pays_canceled or report.queued_for_approval:
+        print(f"ProPays canceled: {report.pro_pays_canceled}")
+        print(f"ProPays ready for approval: {report.queued_for_approval}")
+    ignored = [i for i in report.issues if i.disposition == IGNORED]
+    rejected = [i for i in report.issues if i.disposition not in (IGNORED, "EXCLUDED")]
+    excluded = [i for i in report.issues if i.disposition == "EXCLUDED"]
+    _print_records("Excluded (stored, no ProPay)", excluded)
     _print_records("Ignored (they do not sync)", ignored)
     _print_records("Rejected", rejected)
-    print(_verdict(report, len(rejected)))
+    if report.issue_count > len(report.issues):
+        print(f"... and {report.issue_count - len(report.issues)} more (see the sync run).")
+    print(_verdict(report, sum(k.rejected for k in report.kinds.values())))
 
 
-def _print_records(title: str, records: list[dict[str, str | None]]) -> None:
+def _print_records(title: str, records: list[Any]) -> None:
     if not records:
         return
     print(f"{title}:")
     for record in records:
-        where = f" {record['field']}:" if record["field"] else ""
-        message = str(record["message"]).removeprefix("ignored: ")
-        print(f"  {record['kind']} {record['externalId'] or '(no externalId)'}{where} {message}")
+        where = f" {record.field}:" if record.field else ""
+        print(f"  {record.kind} {record.external_id or '(no externalId)'}{where} {record.message}")
 
 
-def _verdict(report: sync.SyncReport, rejected: int) -> str:
+def _verdict(report: SyncReport, rejected: int) -> str:
     if rejected:
         noun = "record was" if rejected == 1 else "records were"
         return f"{rejected} {noun} rejected (listed above); the rest of the batch landed."
-    changed = sum(k.created + k.updated for k in report.kinds.values())
-    return "Nothing changed: every record was already up to date." if not changed else "Done."
+    return (
+        "Nothing changed: every record was already up to date." if not report.changed else "Done."
+    )

@@ -107,3 +107,11 @@ class EntityKind(enum.Enum):
     STATEMENT = "STATEMENT"
     JOB = "JOB"
     INTEGRATION = "INTEGRATION"
+    # Mirrors and settings without a lifecycle: their events are creations and edits.
+    WORKER = "WORKER"
+    MILESTONE = "MILESTONE"
+    EXCLUSION_RULE = "EXCLUSION_RULE"
+
+
+# The kinds with no state machine: their events are creations and edits ("edit", from = to).
+STATELESS_KINDS = frozenset({EntityKind.WORKER, EntityKind.MILESTONE, EntityKind.EXCLUSION_RULE})

@@ -95,6 +95,9 @@ class ProPay(Base):
     approved_by: Mapped[str | None] = mapped_column(String(200), default=None)
     paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     calculation: Mapped[str | None] = mapped_column(Text, default=None)  # frozen at approval
+    # In the approval queue since (its job or milestone completed at the source); a column,
+    # not a status: the ProPay stays ACTIVE until a manager approves it.
+    ready_for_approval_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
 
     job: Mapped[Job] = relationship(lazy="raise")
     group: Mapped[ProPayGroup | None] = relationship(back_populates="members", lazy="raise")

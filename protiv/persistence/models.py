@@ -21,6 +21,7 @@ from protiv.persistence.org import (
     Integration,
     Route,
 )
+from protiv.persistence.syncing import ExclusionRule, SyncIssue
 from protiv.persistence.work import Job, Milestone, TimeEntry, Worker
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "Disqualifier",
     "Division",
     "Event",
+    "ExclusionRule",
     "Integration",
     "Job",
     "LineItem",
@@ -45,6 +47,7 @@ __all__ = [
     "ProPayWorker",
     "Route",
     "Statement",
+    "SyncIssue",
     "SyncRun",
     "TimeEntry",
     "Worker",

@@ -86,6 +86,8 @@ class Integration(Base):
     budget_sync: Mapped[bool] = mapped_column(default=False)
     last_sync_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     last_error: Mapped[str | None] = mapped_column(String(2000), default=None)
+    # A file-drop integration's folder: JSON, JSON Lines or CSV files picked up when due.
+    drop_folder: Mapped[str | None] = mapped_column(String(500), default=None)
 
     __mapper_args__ = {"version_id_col": version}
 

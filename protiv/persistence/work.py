@@ -31,6 +31,11 @@ class Worker(Base):
     remove_bonus: Mapped[bool] = mapped_column(default=False)
     payroll_id: Mapped[str | None] = mapped_column(String(64), default=None)
     branch_id: Mapped[int | None] = mapped_column(ForeignKey("branch.id"), default=None)
+    version: Mapped[int] = mapped_column(default=1)
+    # Fields edited here (comma-separated: wage,role,active); sync leaves them as edited.
+    local_edits: Mapped[str] = mapped_column(String(200), default="")
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 class Job(Base):
@@ -57,6 +62,12 @@ class Job(Base):
     budget_amount: Mapped[Decimal | None] = mapped_column(Exact, default=None)
     contract_price: Mapped[Decimal | None] = mapped_column(Exact, default=None)
     excluded_reason: Mapped[str | None] = mapped_column(String(300), default=None)
+    exclusion_rule_id: Mapped[int | None] = mapped_column(
+        ForeignKey("exclusion_rule.id"), default=None
+    )
+    # Fields edited here (comma-separated: budget,manager); sync keeps a local budget unless
+    # the integration's budget sync is on.
+    local_edits: Mapped[str] = mapped_column(String(200), default="")
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -74,6 +85,9 @@ class Milestone(Base):
     progress_pct: Mapped[Decimal] = mapped_column(Exact, default=Decimal(0))
     budget_hours: Mapped[Decimal | None] = mapped_column(Exact, default=None)
     budget_amount: Mapped[Decimal | None] = mapped_column(Exact, default=None)
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 class TimeEntry(Base):

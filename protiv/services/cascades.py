@@ -19,6 +19,7 @@ from protiv.domain.statuses import (
     VoidReason,
 )
 from protiv.persistence.models import LineItem, ProPay, ProPayGroup, Statement
+from protiv.services import balances
 from protiv.services.uow import UnitOfWork
 from statemachines.base import Via
 from statemachines.line_item import MACHINE as LINE_ITEM
@@ -74,6 +75,7 @@ async def reopen_statements(
     )
     for statement in rows:
         if statement.status is StatementStatus.PAID:
+            carried_to = await balances.take_back(uow, statement, actor)
             await uow.fire(
                 STATEMENT,
                 statement,
@@ -83,6 +85,8 @@ async def reopen_statements(
                 via=Via.REVERT_PAYMENT,
                 cascade=True,
             )
+            if carried_to is not None:
+                balances.log_taken_back(uow, statement, carried_to, actor)
 
 
 async def settle_pro_pays(uow: UnitOfWork, pro_pay_ids: set[int], actor: Actor) -> None:

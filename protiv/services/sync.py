@@ -1,391 +1,223 @@
-"""Sync: upsert a batch of records from the company's job management system.
+"""Sync: records from the company's job management system, upserted as read-only mirrors.
 
-Records are matched by (company, external id), so a batch sent twice changes nothing and fires
-nothing. A record that fails validation is rejected with its reason and the rest still lands;
-records in statuses that do not sync are ignored with theirs. A new job gets a ProPay (one per
-milestone for a recurring job); a job's status moves only through the job machine, and a
-CANCELED job cancels its ACTIVE ProPays.
+    sync_batch(ctx, actor, batch, provider=)     a pushed batch (syncBatch, protiv sync FILE)
+    run(ctx, actor, integration_id, records, ...) any stream of (kind, record), e.g. a file drop
+
+A run is recorded as a ``SyncRun`` (RUNNING, then SUCCEEDED or FAILED with the error) and works
+through the records in chunks, each chunk its own transaction: reference records (branches,
+routes, workers, jobs, milestones) through the ORM with their events and ProPays
+(sync_apply.py), time entries in bulk statements (sync_time.py). Memory is bounded by a chunk,
+so a stream of a million time entries syncs like a small one.
+
+Records are matched by (company, external id), so the same batch twice changes nothing and
+fires nothing. A record that fails validation is rejected with its reason and the rest lands;
+records that do not sync (draft or archived, inactive or wage-less workers, milestones with no
+hours and no budget, excluded jobs) are kept in the report with theirs.
+
+A batch that cannot be read or mapped as a whole fails the run: the integration goes FAILED
+with the error kept (sync_failed), and the next good run connects it again (sync_succeeded).
+A crash mid-run leaves every committed chunk in place and the run RUNNING; running the same
+records again finishes the rest (idempotent).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from decimal import Decimal
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from itertools import islice
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
-from protiv.domain.bonus import BudgetType
 from protiv.domain.errors import ValidationFailed
+from protiv.domain.exclusions import Rule
 from protiv.domain.permissions import require
 from protiv.domain.roles import Actor
-from protiv.domain.statuses import (
-    EntityKind,
-    IntegrationStatus,
-    IntegrationTrigger,
-    JobStatus,
-    ProPayStatus,
-    ProPayTrigger,
-    VoidReason,
-)
-from protiv.persistence.models import (
-    Branch,
-    Integration,
-    Job,
-    Milestone,
-    ProPay,
-    Route,
-    SyncRun,
-    TimeEntry,
-    Worker,
-)
-from protiv.services import cascades
+from protiv.domain.statuses import EntityKind, IntegrationStatus, IntegrationTrigger
+from protiv.persistence.models import ExclusionRule, Integration, SyncRun
+from protiv.services.adapters import BatchError, records_of
 from protiv.services.context import ServiceContext
-from protiv.services.sync_records import KINDS, PARSERS, Ignored, Rejected
+from protiv.services.sync_apply import apply_chunk
+from protiv.services.sync_records import KINDS
+from protiv.services.sync_report import FAILED, SUCCEEDED, SyncReport
+from protiv.services.sync_state import RunState
+from protiv.services.sync_time import apply_time_chunk
 from protiv.services.uow import UnitOfWork
 from statemachines.base import Via
 from statemachines.integration import MACHINE as INTEGRATION
-from statemachines.job import MACHINE as JOB
-from statemachines.job import path_to
-from statemachines.pro_pay import MACHINE as PRO_PAY
 
-MODELS: dict[str, type[Any]] = {
-    "branches": Branch,
-    "routes": Route,
-    "workers": Worker,
-    "jobs": Job,
-    "milestones": Milestone,
-    "timeEntries": TimeEntry,
-}
-DEFAULT_LABOR_PCT = Decimal(30)
-# The record fields that name another record by external id, and that record's kind.
-REFERENCES: dict[str, dict[str, str]] = {
-    "routes": {"branch": "branches"},
-    "workers": {"branch": "branches"},
-    "jobs": {"branch": "branches", "route": "routes", "manager": "workers"},
-    "milestones": {"job": "jobs"},
-    "timeEntries": {"worker": "workers", "job": "jobs", "milestone": "milestones"},
-}
+__all__ = ["SyncReport", "run", "sync_batch"]
 
-
-@dataclass
-class KindReport:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    ignored: int = 0
-    rejected: int = 0
-
-
-@dataclass
-class SyncReport:
-    run_id: int = 0
-    kinds: dict[str, KindReport] = field(default_factory=lambda: {k: KindReport() for k in KINDS})
-    errors: list[dict[str, str | None]] = field(default_factory=list)
-    pro_pays_created: int = 0
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "runId": self.run_id,
-            "kinds": {k: vars(v) for k, v in self.kinds.items()},
-            "errors": self.errors,
-            "proPaysCreated": self.pro_pays_created,
-        }
-
-
-class _Batch:
-    """One sync in progress: the unit of work, the lookups by external id, the report."""
-
-    def __init__(self, uow: UnitOfWork, actor: Actor, integration: Integration) -> None:
-        self.uow = uow
-        self.actor = actor
-        self.integration = integration
-        self.report = SyncReport()
-        self.known: dict[str, dict[str, Any]] = {k: {} for k in KINDS}
-
-    async def preload(self, kind: str, external_ids: Sequence[str]) -> None:
-        model = MODELS[kind]
-        external_ids = [e for e in dict.fromkeys(external_ids) if e not in self.known[kind]]
-        for chunk_start in range(0, len(external_ids), 500):
-            chunk = external_ids[chunk_start : chunk_start + 500]
-            rows = await self.uow.session.scalars(
-                select(model).where(
-                    model.company_id == self.actor.company_id, model.external_id.in_(chunk)
-                )
-            )
-            self.known[kind].update({row.external_id: row for row in rows})
-
-    def ref(self, kind: str, external_id: str | None, field_name: str) -> int | None:
-        if external_id is None:
-            return None
-        row = self.known[kind].get(external_id)
-        if row is None:
-            raise Rejected(
-                field_name, f"no {kind[:-1]} with external id {external_id!r} has synced"
-            )
-        return int(row.id)
+CHUNK = {"timeEntries": 5000}
+REFERENCE_CHUNK = 500
+Progress = Callable[[str, int], None]  # (kind, records of that kind done so far)
+Records = Iterable[tuple[str, Mapping[str, Any]]]
 
 
 async def sync_batch(
-    ctx: ServiceContext, actor: Actor, batch: Mapping[str, Any], *, provider: str = "api"
+    ctx: ServiceContext,
+    actor: Actor,
+    batch: Mapping[str, Any],
+    *,
+    provider: str = "api",
+    progress: Progress | None = None,
 ) -> SyncReport:
-    """Apply one batch in one transaction and record the run."""
+    """Sync a pushed batch (internal shape, or the provider's own: aspire, jobber)."""
     require(actor, "sync")
-    _check_shape(batch)
-    async with UnitOfWork(ctx) as uow:
-        integration = await _integration(uow, actor, provider)
-        run = SyncRun(
-            company_id=actor.company_id, integration_id=integration.id, started_at=uow.now
-        )
-        uow.session.add(run)
-        work = _Batch(uow, actor, integration)
-        for kind in KINDS:
-            await _sync_kind(work, kind, batch.get(kind) or [])
-        await _connected(work)
-        run.finished_at = uow.now
-        run.report = json.dumps(work.report.as_dict())
-        await uow.session.flush()
-        work.report.run_id = run.id
-        await uow.commit()
-    return work.report
-
-
-def _check_shape(batch: Mapping[str, Any]) -> None:
-    if not isinstance(batch, Mapping):
-        raise ValidationFailed("A sync batch is a JSON object of record lists.")
-    unknown = sorted(set(batch) - set(KINDS) - {"provider"})
-    if unknown:
-        raise ValidationFailed(
-            f"Unknown record kinds {unknown}; expected some of {list(KINDS)}.", field=unknown
-        )
-    for kind in KINDS:
-        records = batch.get(kind) or []
-        if not isinstance(records, list) or not all(isinstance(r, Mapping) for r in records):
-            raise ValidationFailed(f"{kind} must be a list of objects.", field=[kind])
-
-
-async def _integration(uow: UnitOfWork, actor: Actor, provider: str) -> Integration:
-    integration = await uow.session.scalar(
-        select(Integration)
-        .where(Integration.company_id == actor.company_id, Integration.provider == provider)
-        .with_for_update()
+    integration_id = await integration_for(ctx, actor, provider)
+    return await run(
+        ctx,
+        actor,
+        integration_id,
+        lambda: records_of(provider, batch),
+        source="push",
+        progress=progress,
     )
-    if integration is None:
+
+
+async def integration_for(ctx: ServiceContext, actor: Actor, provider: str) -> int:
+    """The company's integration for ``provider``; the first push makes it (PENDING)."""
+    provider = provider.strip().lower() or "api"
+    async with UnitOfWork(ctx) as uow:
+        found = await uow.session.scalar(
+            select(Integration.id)
+            .where(Integration.company_id == actor.company_id, Integration.provider == provider)
+            .order_by(Integration.id)
+        )
+        if found is not None:
+            return int(found)
         integration = Integration(
             company_id=actor.company_id, provider=provider, name=provider.title()
         )
         uow.session.add(integration)
         await uow.session.flush()
         uow.log(EntityKind.INTEGRATION, integration, "create", None, actor)
-    return integration
+        await uow.commit()
+        return integration.id
 
 
-async def _connected(work: _Batch) -> None:
-    work.integration.last_sync_at = work.uow.now
-    if work.integration.status in (IntegrationStatus.PENDING, IntegrationStatus.FAILED):
-        await work.uow.fire(
-            INTEGRATION,
-            work.integration,
-            IntegrationTrigger.SYNC_SUCCEEDED,
-            work.actor,
-            via=Via.SYNC,
-            cascade=True,
-        )
-
-
-async def _sync_kind(work: _Batch, kind: str, records: list[Mapping[str, Any]]) -> None:
-    ids = [str(r["externalId"]) for r in records if r.get("externalId") not in (None, "")]
-    await work.preload(kind, ids)
-    for field_name, other in REFERENCES.get(kind, {}).items():
-        await work.preload(other, [str(r[field_name]) for r in records if r.get(field_name)])
-    for record in records:
-        external_id = record.get("externalId")
-        try:
-            if external_id in (None, ""):
-                raise Rejected("externalId", "is required")
-            fields = PARSERS[kind](record)
-            await APPLY[kind](work, str(external_id), fields)
-        except Rejected as error:
-            work.report.kinds[kind].rejected += 1
-            work.report.errors.append(
-                {
-                    "kind": kind,
-                    "externalId": _str(external_id),
-                    "field": error.field,
-                    "message": error.message,
-                }
-            )
-        except Ignored as why:
-            work.report.kinds[kind].ignored += 1
-            work.report.errors.append(
-                {
-                    "kind": kind,
-                    "externalId": _str(external_id),
-                    "field": None,
-                    "message": f"ignored: {why}",
-                }
-            )
-
-
-def _str(value: object) -> str | None:
-    return None if value is None else str(value)
-
-
-def _upsert(work: _Batch, kind: str, external_id: str, values: dict[str, Any]) -> tuple[Any, bool]:
-    """Create or update a row; True when it was created. Counts into the report."""
-    row = work.known[kind].get(external_id)
-    counts = work.report.kinds[kind]
-    if row is None:
-        row = MODELS[kind](company_id=work.actor.company_id, external_id=external_id, **values)
-        work.uow.session.add(row)
-        work.known[kind][external_id] = row
-        counts.created += 1
-        return row, True
-    changed = {k: v for k, v in values.items() if getattr(row, k) != v}
-    for key, value in changed.items():
-        setattr(row, key, value)
-    if changed:
-        counts.updated += 1
+async def run(
+    ctx: ServiceContext,
+    actor: Actor,
+    integration_id: int,
+    records: Callable[[], Records],
+    *,
+    source: str,
+    progress: Progress | None = None,
+) -> SyncReport:
+    """One recorded run over ``records()`` (called once the run is started, so reading a file
+    or mapping a payload that fails as a whole fails this run)."""
+    require(actor, "sync")
+    state = await _start(ctx, actor, integration_id, source)
+    done: dict[str, int] = dict.fromkeys(KINDS, 0)
+    try:
+        for kind, chunk in _chunks(records()):
+            if kind == "timeEntries":
+                await apply_time_chunk(state, chunk)
+            else:
+                await apply_chunk(state, kind, chunk)
+            done[kind] += len(chunk)
+            if progress is not None:
+                progress(kind, done[kind])
+    except BatchError as error:
+        state.report.outcome, state.report.error = FAILED, str(error)
+    except ValidationFailed as error:
+        state.report.outcome, state.report.error = FAILED, error.message
     else:
-        counts.unchanged += 1
-    return row, False
+        state.report.outcome = SUCCEEDED
+    await _finish(ctx, actor, state.report)
+    return state.report
 
 
-async def _apply_branch(work: _Batch, external_id: str, f: dict[str, Any]) -> None:
-    _upsert(work, "branches", external_id, {"name": f["name"]})
-    await work.uow.session.flush()
+def _chunks(records: Records) -> Iterator[tuple[str, list[Mapping[str, Any]]]]:
+    """Consecutive records of one kind, at most a chunk's worth at a time."""
+    iterator = iter(records)
+    pending: tuple[str, Mapping[str, Any]] | None = next(iterator, None)
+    while pending is not None:
+        kind = pending[0]
+        if kind not in KINDS:
+            raise BatchError(f"Unknown record kind {kind!r}; expected one of {list(KINDS)}.")
+        size = CHUNK.get(kind, REFERENCE_CHUNK)
+        chunk = [pending[1]]
+        pending = None
+        for next_kind, record in islice(iterator, size - 1):
+            if next_kind != kind:
+                pending = (next_kind, record)
+                break
+            chunk.append(record)
+        else:
+            pending = next(iterator, None)
+        yield kind, chunk
 
 
-async def _apply_route(work: _Batch, external_id: str, f: dict[str, Any]) -> None:
-    values = {"name": f["name"], "branch_id": work.ref("branches", f["branch"], "branch")}
-    _upsert(work, "routes", external_id, values)
-    await work.uow.session.flush()
-
-
-async def _apply_worker(work: _Batch, external_id: str, f: dict[str, Any]) -> None:
-    values = {
-        k: f[k] for k in ("name", "email", "role", "wage", "burden_pct", "active", "payroll_id")
-    }
-    values["branch_id"] = work.ref("branches", f["branch"], "branch")
-    _upsert(work, "workers", external_id, values)
-    await work.uow.session.flush()
-
-
-async def _apply_job(work: _Batch, external_id: str, f: dict[str, Any]) -> None:
-    values = {
-        k: f[k]
-        for k in (
-            "name",
-            "client_name",
-            "service_type",
-            "invoice_type",
-            "property_id",
-            "recurring",
-            "budget_hours",
-            "budget_amount",
-            "contract_price",
+async def _start(ctx: ServiceContext, actor: Actor, integration_id: int, source: str) -> RunState:
+    async with UnitOfWork(ctx) as uow:
+        integration = await uow.lock(Integration, integration_id, actor, label="integration")
+        if integration.status is IntegrationStatus.DISCONNECTED:
+            raise ValidationFailed(
+                f"The {integration.name} integration is disconnected: reconnect it to sync.",
+                field=["integration"],
+            )
+        rules = await uow.session.scalars(
+            select(ExclusionRule).where(
+                ExclusionRule.company_id == actor.company_id, ExclusionRule.deleted_at.is_(None)
+            )
         )
-    }
-    values["branch_id"] = work.ref("branches", f["branch"], "branch")
-    values["route_id"] = work.ref("routes", f["route"], "route")
-    values["manager_id"] = work.ref("workers", f["manager"], "manager")
-    values["integration_id"] = work.integration.id
-    job, created = _upsert(work, "jobs", external_id, values)
-    await work.uow.session.flush()
-    if created:
-        work.uow.log(EntityKind.JOB, job, "create", None, work.actor)
-        if not job.recurring:
-            await _new_pro_pay(work, job, None)
-    await _move_job(work, job, f["status"])
-
-
-async def _move_job(work: _Batch, job: Job, target: JobStatus) -> None:
-    for trigger in path_to(job.status, target):
-        await work.uow.fire(JOB, job, trigger, work.actor, via=Via.SYNC, cascade=True)
-    if target is JobStatus.CANCELED:
-        await _cancel_active_pro_pays(work, job)
-
-
-async def _cancel_active_pro_pays(work: _Batch, job: Job) -> None:
-    """A job canceled at the source cancels its ACTIVE ProPays; approved ones stay."""
-    pro_pays = await work.uow.session.scalars(
-        select(ProPay)
-        .where(ProPay.job_id == job.id, ProPay.status == ProPayStatus.ACTIVE)
-        .options(selectinload(ProPay.line_items), selectinload(ProPay.disqualifiers))
-        .with_for_update(of=ProPay)
-    )
-    for pro_pay in pro_pays:
-        await work.uow.fire(
-            PRO_PAY,
-            pro_pay,
-            ProPayTrigger.CANCEL,
-            work.actor,
-            reason="The job was canceled in the integration.",
-            via=Via.SYNC,
-            cascade=True,
+        report = SyncReport(
+            integration_id=integration.id,
+            provider=integration.provider,
+            source=source,
+            started_at=uow.now,
         )
-        await cascades.void_unpaid(work.uow, pro_pay.line_items, work.actor, VoidReason.CANCELED)
+        run_row = SyncRun(
+            company_id=actor.company_id,
+            integration_id=integration.id,
+            started_at=uow.now,
+            report=json.dumps(report.as_dict()),
+        )
+        uow.session.add(run_row)
+        await uow.session.flush()
+        report.run_id = run_row.id
+        state = RunState(
+            ctx=ctx,
+            actor=actor,
+            integration_id=integration.id,
+            budget_sync=integration.budget_sync,
+            run_id=run_row.id,
+            rules=[Rule(r.id, r.kind, r.value) for r in rules],
+            report=report,
+        )
+        await uow.commit()
+    return state
 
 
-async def _new_pro_pay(work: _Batch, job: Job, milestone: Milestone | None) -> None:
-    source = milestone or job
-    pro_pay = ProPay(
-        company_id=job.company_id,
-        job_id=job.id,
-        milestone_id=milestone.id if milestone else None,
-        title=f"{job.name} — {milestone.name}" if milestone else job.name,
-        created_at=work.uow.now,
-        manager_id=job.manager_id,
-        **_budget_from(source, job),
-    )
-    work.uow.session.add(pro_pay)
-    await work.uow.session.flush()
-    work.uow.log(EntityKind.PRO_PAY, pro_pay, "create", None, work.actor)
-    work.report.pro_pays_created += 1
+async def _finish(ctx: ServiceContext, actor: Actor, report: SyncReport) -> None:
+    """Record the run's outcome and move the integration: CONNECTED after a good run, FAILED
+    (the error kept) after a failed one."""
+    async with UnitOfWork(ctx) as uow:
+        integration = await uow.lock(Integration, report.integration_id, actor)
+        status = integration.status
+        if report.outcome == SUCCEEDED:
+            integration.last_sync_at = uow.now
+            if status in (IntegrationStatus.PENDING, IntegrationStatus.FAILED):
+                await _fire(uow, integration, IntegrationTrigger.SYNC_SUCCEEDED, actor)
+        elif status in (IntegrationStatus.PENDING, IntegrationStatus.CONNECTED):
+            error = report.error or "the sync failed"
+            await _fire(uow, integration, IntegrationTrigger.SYNC_FAILED, actor, error=error)
+        elif status is IntegrationStatus.FAILED:
+            integration.last_error = report.error  # still failing: the latest error is kept
+        run_row = await uow.session.get_one(SyncRun, report.run_id)
+        report.finished_at = uow.now
+        run_row.finished_at = uow.now
+        run_row.report = json.dumps(report.as_dict())
+        await uow.commit()
 
 
-def _budget_from(source: Job | Milestone, job: Job) -> dict[str, Any]:
-    """Budget type from what the integration sent: hours, else dollars, else contract price."""
-    if source.budget_hours:
-        return {"budget_type": BudgetType.HOURS, "budget_hours": source.budget_hours}
-    if source.budget_amount:
-        return {"budget_type": BudgetType.AMOUNT, "budget_amount": source.budget_amount}
-    if job.contract_price:
-        return {
-            "budget_type": BudgetType.CONTRACT_PRICE,
-            "contract_price": job.contract_price,
-            "labor_pct": DEFAULT_LABOR_PCT,
-        }
-    return {"budget_type": BudgetType.HOURS}
-
-
-async def _apply_milestone(work: _Batch, external_id: str, f: dict[str, Any]) -> None:
-    job_id = work.ref("jobs", f["job"], "job")
-    values = {k: f[k] for k in ("name", "source_status", "budget_hours", "budget_amount")}
-    values["job_id"] = job_id
-    milestone, created = _upsert(work, "milestones", external_id, values)
-    await work.uow.session.flush()
-    job = work.known["jobs"][f["job"]]
-    if created and job.recurring and job.status is not JobStatus.CANCELED:
-        await _new_pro_pay(work, job, milestone)
-
-
-async def _apply_time_entry(work: _Batch, external_id: str, f: dict[str, Any]) -> None:
-    values = {k: f[k] for k in ("work_date", "hours", "overtime_hours", "kind", "task")}
-    values["worker_id"] = work.ref("workers", f["worker"], "worker")
-    values["job_id"] = work.ref("jobs", f["job"], "job")
-    values["milestone_id"] = work.ref("milestones", f["milestone"], "milestone")
-    _upsert(work, "timeEntries", external_id, values)
-
-
-APPLY = {
-    "branches": _apply_branch,
-    "routes": _apply_route,
-    "workers": _apply_worker,
-    "jobs": _apply_job,
-    "milestones": _apply_milestone,
-    "timeEntries": _apply_time_entry,
-}
+async def _fire(
+    uow: UnitOfWork,
+    integration: Integration,
+    trigger: IntegrationTrigger,
+    actor: Actor,
+    **context: Any,
+) -> None:
+    await uow.fire(INTEGRATION, integration, trigger, actor, via=Via.SYNC, cascade=True, **context)

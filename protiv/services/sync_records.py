@@ -41,6 +41,11 @@ class Rejected(Exception):
 class Ignored(Exception):
     """A record in a status or state that does not sync (kept in the report with why)."""
 
+    def __init__(self, message: str, code: str = "IGNORED_STATUS") -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
 
 def text(record: Mapping[str, Any], key: str, *, required: bool = True) -> str | None:
     value = record.get(key)
@@ -96,7 +101,7 @@ def choice(record: Mapping[str, Any], key: str, options: Mapping[str, Any], defa
 def job_status(record: Mapping[str, Any]) -> JobStatus:
     raw = str(record.get("status") or "PENDING").strip().upper().replace(" ", "_")
     if raw in IGNORED_STATUSES:
-        raise Ignored(f"status {raw} does not sync")
+        raise Ignored(f"status {raw} does not sync (only saved, live jobs do)")
     status: JobStatus = choice(record, "status", JOB_STATUSES, JobStatus.PENDING)
     return status
 
@@ -132,11 +137,9 @@ def parse_worker(r: Mapping[str, Any]) -> dict[str, Any]:
         "payroll_id": text(r, "payrollId", required=False),
         "branch": text(r, "branch", required=False),
     }
-    if not fields["active"]:
-        raise Ignored("the worker is inactive")
-    if fields["wage"] is None or fields["wage"] == 0:
-        raise Ignored("the worker has no wage")
-    return fields
+    if fields["wage"] == 0:
+        fields["wage"] = None  # a zero wage is no wage: the worker cannot be costed
+    return fields  # inactive or wage-less: the applier decides (a new one is not synced)
 
 
 def parse_job(r: Mapping[str, Any]) -> dict[str, Any]:
@@ -160,7 +163,7 @@ def parse_job(r: Mapping[str, Any]) -> dict[str, Any]:
 def parse_milestone(r: Mapping[str, Any]) -> dict[str, Any]:
     status = str(r.get("status") or "PENDING").strip().upper()
     if status in IGNORED_STATUSES | {"CANCELED", "CANCELLED"}:
-        raise Ignored(f"status {status} does not sync")
+        raise Ignored(f"status {status} does not sync (canceled and draft milestones do not)")
     fields = {
         "job": text(r, "job"),
         "name": text(r, "name"),
@@ -169,7 +172,7 @@ def parse_milestone(r: Mapping[str, Any]) -> dict[str, Any]:
         "budget_amount": number(r, "budgetAmount"),
     }
     if not fields["budget_hours"] and not fields["budget_amount"]:
-        raise Ignored("the milestone has zero hours and zero budget")
+        raise Ignored("the milestone has zero hours and zero budget", "ZERO_BUDGET")
     return fields
 
 
@@ -178,6 +181,10 @@ def parse_time_entry(r: Mapping[str, Any]) -> dict[str, Any]:
     assert hours is not None
     if hours > 24:
         raise Rejected("hours", "more than 24 hours in one entry")
+    if not flag(r, "approved", True):
+        raise Ignored(
+            "the time entry is not approved yet (draft time does not count)", "UNAPPROVED"
+        )
     return {
         "worker": text(r, "worker"),
         "job": text(r, "job"),

@@ -1,4 +1,5 @@
-"""Integrations push records here (the same shape as ``protiv sync FILE``)."""
+"""Integrations push records here (the same shape as ``protiv sync FILE``, or the provider's own:
+Aspire's or Jobber's records, mapped)."""
 
 # No ``from __future__ import annotations``: strawberry reads these annotations at import.
 from collections.abc import Mapping
@@ -7,75 +8,43 @@ from typing import Any, cast
 import strawberry
 from strawberry.scalars import JSON
 
+from protiv.domain.errors import ValidationFailed
 from protiv.services import sync
+from protiv.services.sync_report import FAILED
 from schema.context import Info
 from schema.errors import UserError, attempt
+from schema.nodes.sync_runs import SyncReport
 
 
 @strawberry.input(
-    description="A batch of synced records: branches, routes, workers, jobs, milestones, timeEntries."
+    description="A batch of synced records: branches, routes, workers, jobs, milestones, "
+    "timeEntries (or the provider's own record lists, e.g. Aspire's Opportunities)."
 )
 class SyncBatchInput:
     batch: JSON = strawberry.field(
         description="The records, keyed by kind, each with an externalId."
     )
-    provider: str = strawberry.field(default="api", description="Which integration sends them.")
+    provider: str = strawberry.field(
+        default="api", description="Which integration sends them: api, file, aspire, jobber."
+    )
 
 
-@strawberry.type(description="What one sync did to one kind of record.")
-class SyncKindReport:
-    kind: str
-    created: int
-    updated: int
-    unchanged: int
-    ignored: int
-    rejected: int
-
-
-@strawberry.type(description="A record that was rejected or ignored, and why.")
-class SyncRecordError:
-    kind: str
-    external_id: str | None
-    field: str | None
-    message: str
-
-
-@strawberry.type(description="The outcome of a sync run.")
-class SyncReport:
-    run_id: int
-    pro_pays_created: int
-    kinds: list[SyncKindReport]
-    errors: list[SyncRecordError]
-
-
-@strawberry.type
+@strawberry.type(description="What a sync did, or why it was refused.")
 class SyncPayload:
-    report: SyncReport | None = None
-    user_errors: list[UserError] = strawberry.field(default_factory=list)
-
-
-def _report(report: sync.SyncReport) -> SyncReport:
-    return SyncReport(
-        run_id=report.run_id,
-        pro_pays_created=report.pro_pays_created,
-        kinds=[SyncKindReport(kind=k, **vars(v)) for k, v in report.kinds.items()],
-        errors=[
-            SyncRecordError(
-                kind=str(e["kind"]),
-                external_id=e["externalId"],
-                field=e["field"],
-                message=str(e["message"]),
-            )
-            for e in report.errors
-        ],
+    report: SyncReport | None = strawberry.field(
+        default=None, description="The run's report (also when the run failed as a whole)."
+    )
+    user_errors: list[UserError] = strawberry.field(
+        default_factory=list, description="Why nothing synced (a refusal or a failed run)."
     )
 
 
 @strawberry.type
 class SyncMutations:
     @strawberry.mutation(
-        description="Upsert records by external id (idempotent); new jobs get ProPays. "
-        "Bad records are reported and the rest lands."
+        description="Upsert records by external id (idempotent); new jobs get ProPays unless "
+        "excluded. Bad records are reported and the rest lands; a batch that cannot be read as "
+        "a whole fails the run (the integration goes FAILED)."
     )
     async def sync_batch(self, info: Info, input: SyncBatchInput) -> SyncPayload:
         actor = info.context.actor
@@ -89,4 +58,9 @@ class SyncMutations:
             )
 
         report, errors = await attempt(run)
-        return SyncPayload(report=_report(report) if report else None, user_errors=errors)
+        if report is None:
+            return SyncPayload(user_errors=errors)
+        if report.outcome == FAILED:
+            failed = ValidationFailed(report.error or "The sync failed.", field=["batch"])
+            errors = [UserError.of(failed)]
+        return SyncPayload(report=SyncReport.of(report), user_errors=errors)

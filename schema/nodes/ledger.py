@@ -9,9 +9,10 @@ from decimal import Decimal
 import strawberry
 from strawberry import relay
 
-from protiv.domain import statuses
-from protiv.domain.money import ZERO
+from protiv.domain import periods, statuses
+from protiv.domain.permissions import reads_only_own
 from protiv.persistence import models
+from protiv.services import figures, queries
 from schema.context import Info
 from schema.enums import (
     Bucket,
@@ -24,10 +25,15 @@ from schema.enums import (
 from schema.nodes.pro_pay import ProPay
 from schema.nodes.records import Event, Worker, history
 from schema.nodes.views import View
+from schema.pagination import Connection, connection, page_args
+from schema.payout_types import (
+    LineItemSource,
+    PeriodKind,
+    StatementTotals,
+    StatementWages,
+)
 from statemachines.line_item import MACHINE as LINE_ITEM_MACHINE
 from statemachines.statement import MACHINE as STATEMENT_MACHINE
-
-LIVE = (statuses.LineItemStatus.HELD, statuses.LineItemStatus.PAYABLE, statuses.LineItemStatus.PAID)
 
 
 @strawberry.type(description="One bonus or deduction for one worker, on a statement.")
@@ -37,8 +43,12 @@ class LineItem(relay.Node):
     version: int
     amount: Decimal
     kind: LineItemKind
+    source: LineItemSource
     bucket: Bucket | None
-    category: str
+    category: str = strawberry.field(
+        description="PROPAY for an approval's items, else the ManualCategory of a manual one."
+    )
+    custom_category: str | None = strawberry.field(description="The name of a CUSTOM item.")
     created_at: datetime
     release_at: datetime | None = strawberry.field(description="When a HELD item is released.")
     hold_reason: str | None
@@ -55,8 +65,10 @@ class LineItem(relay.Node):
             version=row.version,
             amount=row.amount,
             kind=row.kind,
+            source=row.source,
             bucket=row.bucket,
             category=row.category,
+            custom_category=row.custom_category,
             created_at=row.created_at,
             release_at=row.release_at,
             hold_reason=row.hold_reason,
@@ -103,17 +115,6 @@ class LineItem(relay.Node):
         return await history(info, statuses.EntityKind.LINE_ITEM, self.id)
 
 
-@strawberry.type(description="A statement's figures; held items are not yet owed.")
-class StatementTotals:
-    bonuses: Decimal
-    deductions: Decimal
-    rollover: Decimal
-    net: Decimal = strawberry.field(description="Bonuses + deductions + rollover, over live items.")
-    held: Decimal
-    payable: Decimal
-    paid: Decimal
-
-
 @strawberry.type(description="One worker's statement for one pay period.")
 class Statement(relay.Node):
     id: relay.NodeID[int]
@@ -151,15 +152,29 @@ class Statement(relay.Node):
 
     @strawberry.field(description="First day of the pay period.")
     async def period_start(self, info: Info) -> date:
-        period = await info.context.loaders.pay_period.load(self.row.pay_period_id)
-        assert period is not None
-        return period.starts_on
+        return (await self._period(info)).starts_on
 
     @strawberry.field(description="Last day of the pay period.")
     async def period_end(self, info: Info) -> date:
+        return (await self._period(info)).ends_on
+
+    @strawberry.field(description="The pay period (the payroll window, not the work dates).")
+    async def pay_period(self, info: Info) -> PayPeriod:
+        return PayPeriod.from_row(await self._period(info))
+
+    async def _period(self, info: Info) -> models.PayPeriod:
         period = await info.context.loaders.pay_period.load(self.row.pay_period_id)
         assert period is not None
-        return period.ends_on
+        return period
+
+    @strawberry.field(
+        description="Where a negative net went when this was paid (its rollover), if anywhere."
+    )
+    async def carried_to(self, info: Info) -> Statement | None:
+        if self.row.carried_to_id is None:
+            return None
+        row = await info.context.loaders.statement.load(self.row.carried_to_id)
+        return Statement.from_row(row) if row else None
 
     @strawberry.field
     async def line_items(self, info: Info) -> list[LineItem]:
@@ -169,7 +184,16 @@ class Statement(relay.Node):
     @strawberry.field
     async def totals(self, info: Info) -> StatementTotals:
         rows = await info.context.loaders.line_items_of_statement.load(self.id)
-        return totals(rows, self.row.rollover)
+        return StatementTotals.of(figures.totals(self.row, rows))
+
+    @strawberry.field(description="Base wage, bonus per hour and effective wage in the period.")
+    async def wages(self, info: Info) -> StatementWages:
+        period = await self._period(info)
+        key = (self.row.worker_id, period.starts_on, period.ends_on)
+        hours, cost = await info.context.loaders.payouts.time_in_period.load(key)
+        rows = await info.context.loaders.line_items_of_statement.load(self.id)
+        t = figures.totals(self.row, rows)
+        return StatementWages.of(figures.wages(t.bonuses + t.deductions, hours, cost))
 
     @strawberry.field(description="The transitions the caller may fire now.")
     async def available_actions(self, info: Info) -> list[StatementAction]:
@@ -184,19 +208,50 @@ class Statement(relay.Node):
         return await history(info, statuses.EntityKind.STATEMENT, self.id)
 
 
-def totals(rows: list[models.LineItem], rollover: Decimal) -> StatementTotals:
-    def total(items: Iterable[models.LineItem]) -> Decimal:
-        return sum((i.amount for i in items), ZERO)
+@strawberry.type(description="A pay period of one payroll cycle: the window statements belong to.")
+class PayPeriod(relay.Node):
+    id: relay.NodeID[int]
+    kind: PeriodKind
+    starts_on: date
+    ends_on: date = strawberry.field(description="The last day (inclusive).")
 
-    live = [r for r in rows if r.status in LIVE]
-    bonuses = total(r for r in live if r.amount > 0)
-    deductions = total(r for r in live if r.amount < 0)
-    return StatementTotals(
-        bonuses=bonuses,
-        deductions=deductions,
-        rollover=rollover,
-        net=bonuses + deductions + rollover,
-        held=total(r for r in live if r.status is statuses.LineItemStatus.HELD),
-        payable=total(r for r in live if r.status is statuses.LineItemStatus.PAYABLE),
-        paid=total(r for r in live if r.status is statuses.LineItemStatus.PAID),
-    )
+    @classmethod
+    def from_row(cls, row: models.PayPeriod) -> PayPeriod:
+        return cls(
+            id=row.id,
+            kind=periods.PeriodKind(row.kind),
+            starts_on=row.starts_on,
+            ends_on=row.ends_on,
+        )
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[PayPeriod | None]:
+        rows = await info.context.loaders.pay_period.load_many([int(i) for i in node_ids])
+        return [cls.from_row(r) if r else None for r in rows]
+
+    @strawberry.field(description="Its statements (a worker token: only its own), oldest first.")
+    async def statements(
+        self,
+        info: Info,
+        status: list[StatementStatus] | None = None,
+        first: int | None = 100,
+        after: str | None = None,
+    ) -> Connection[Statement]:
+        actor = info.context.actor
+        where = [models.Statement.pay_period_id == self.id]
+        if status:
+            where.append(models.Statement.status.in_(status))
+        if reads_only_own(actor):
+            where.append(models.Statement.worker_id == (actor.worker_id or -1))
+        size, cursor = page_args(first, after, default=100)
+        page = await queries.page(
+            info.context.services,
+            models.Statement,
+            actor.company_id,
+            where=where,
+            first=size,
+            after=cursor,
+        )
+        return connection(page, Statement.from_row)

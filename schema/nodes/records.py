@@ -26,6 +26,9 @@ NODE_TYPE_OF = {
     DomainEntityKind.STATEMENT: "Statement",
     DomainEntityKind.JOB: "Job",
     DomainEntityKind.INTEGRATION: "Integration",
+    DomainEntityKind.WORKER: "Worker",
+    DomainEntityKind.MILESTONE: "Milestone",
+    DomainEntityKind.EXCLUSION_RULE: "ExclusionRule",
 }
 
 

@@ -71,7 +71,7 @@ def test_help_of_every_command_exits_0(protiv: Protiv, command: tuple[str, ...])
     ("argv", "says"),
     [
         ((), "required: command"),
-        (("sync",), "required: FILE, --company"),
+        (("sync",), "required: --company"),
         (("token", "create", "--company", "acme", "--role", "boss"), "unknown role 'boss'"),
         (
             ("token", "create", "--company", "a", "--role", "admin", "--expires-days", "0"),
@@ -200,6 +200,7 @@ def test_sync_twice_reports_everything_unchanged_the_second_time(protiv: Protiv,
             "created": 0,
             "updated": 0,
             "unchanged": len(batch.get(kind, [])),
+            "excluded": 0,
             "ignored": 0,
             "rejected": 0,
         }
