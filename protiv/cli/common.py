@@ -11,12 +11,14 @@ import argparse
 import asyncio
 import os
 import sys
+import time
 from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
 from typing import Any, NoReturn, TypeVar
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
+from tqdm import tqdm
 
 from protiv.config import Settings
 from protiv.domain.errors import DomainError
@@ -102,6 +104,56 @@ def graphiql_url(host: str, port: int) -> str:
     if ":" in shown:
         shown = f"[{shown}]"
     return f"http://{shown}:{port}/graphql"
+
+
+class Progress:
+    """A progress bar on stderr for work that can run longer than a second (a big sync,
+    release-due, an export), in the manner of the tools beside it (pip, alembic, uvicorn).
+
+    It shows only when stderr is a terminal and only once the work has taken ``delay`` seconds,
+    so quick runs, pipes, CI logs and ``--json`` output stay clean, and it is wiped when the
+    work ends. Call it with what is being done and how many are done so far (the shape of a
+    service's ``progress`` callback), or ``advance()`` once per item; ``total`` adds a
+    percentage and an estimate::
+
+        with common.Progress("syncing", unit="record") as progress:
+            report = await sync.run(..., progress=progress)  # progress("jobs", 1200)
+    """
+
+    def __init__(
+        self, label: str, *, total: int | None = None, unit: str = "item", delay: float = 1.0
+    ) -> None:
+        self._bar = tqdm(
+            total=total,
+            desc=label,
+            unit=unit,
+            file=sys.stderr,
+            disable=not sys.stderr.isatty(),
+            delay=delay,
+            leave=False,
+            dynamic_ncols=True,
+        )
+        self._doing = label
+        self._started, self._delay = time.monotonic(), delay
+
+    def __call__(self, doing: str, done: int) -> None:
+        self._bar.update(done - self._bar.n)
+        if doing != self._doing:  # a new phase shows at once; counts refresh ~10 times a second
+            self._doing = doing
+            shown = time.monotonic() - self._started >= self._delay
+            self._bar.set_description_str(doing, refresh=shown)
+
+    def advance(self, count: int = 1) -> None:
+        self._bar.update(count)
+
+    def close(self) -> None:
+        self._bar.close()
+
+    def __enter__(self) -> Progress:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
 
 
 def fail(message: str) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 from pathlib import Path
 
 from alembic.runtime.migration import MigrationContext
@@ -32,6 +33,11 @@ def register(commands: common.Commands) -> None:
         help="print the current revision",
         description="Print the revision the database is at, and whether it is the head.",
     )
+    current.add_argument(
+        "--json",
+        action="store_true",
+        help='print {"revision": ..., "head": ..., "atHead": true|false}',
+    )
     current.set_defaults(handler=current_command)
 
 
@@ -46,12 +52,17 @@ def upgrade_command(args: argparse.Namespace) -> int:
     return common.OK
 
 
-def current_command(_args: argparse.Namespace) -> int:
+def current_command(args: argparse.Namespace) -> int:
     url = common.settings().database_url
-    if _missing_sqlite_file(url):
+    missing = _missing_sqlite_file(url)
+    revision = None if missing else common.run(current_revision(url))
+    head = head_revision(url)
+    if args.json:
+        print(json.dumps({"revision": revision, "head": head, "atHead": revision == head}))
+    elif missing:
         print(f"none (no database file at {make_url(url).database}: run `protiv db upgrade`)")
-        return common.OK
-    print(_describe(common.run(current_revision(url)), head_revision(url)))
+    else:
+        print(_describe(revision, head))
     return common.OK
 
 
