@@ -38,3 +38,26 @@ def parse_cursor(value: str | None) -> int | None:
     except (binascii.Error, UnicodeDecodeError, ValueError):
         pass
     raise ValidationFailed(f"Invalid cursor {value!r}.", field=["after"])
+
+
+FEED_CURSOR = "feed"
+
+
+def feed_cursor(position: int) -> str:
+    """The events feed's cursor: an event's place in the gap-free feed (opaque to clients)."""
+    return base64.b64encode(f"{FEED_CURSOR}:{position}".encode()).decode()
+
+
+def parse_feed_cursor(value: str | None, field: str = "after") -> int | None:
+    if value is None:
+        return None
+    try:
+        kind, _, raw = base64.b64decode(value.encode(), validate=True).decode().partition(":")
+        if kind == FEED_CURSOR and raw.isdigit():
+            return int(raw)
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        pass
+    raise ValidationFailed(
+        f"Invalid cursor {value!r}: pass the cursor of an event from `events` or a subscription.",
+        field=[field],
+    )

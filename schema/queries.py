@@ -16,6 +16,7 @@ from protiv.services import queries
 from protiv.services.visibility import worker_scope
 from schema.context import Info
 from schema.enums import EntityKind, JobStatus, LineItemStatus, ProPayStatus, Role_, StatementStatus
+from schema.feed import EVENTS_DESCRIPTION, events_connection
 from schema.ids import from_global
 from schema.nodes.ledger import LineItem, Statement
 from schema.nodes.pro_pay import ProPay, ProPayGroup
@@ -242,9 +243,7 @@ class Query:
             Statement.from_row,
         )
 
-    @strawberry.field(
-        description="The event log, oldest first: resume with the last cursor you saw."
-    )
+    @strawberry.field(description=EVENTS_DESCRIPTION)
     async def events(
         self,
         info: Info,
@@ -252,5 +251,4 @@ class Query:
         first: int | None = 50,
         entity: EntityKind | None = None,
     ) -> Connection[Event]:
-        where = [models.Event.entity == entity] if entity else []
-        return connection(await _page(info, models.Event, where, first, after), Event.from_row)
+        return await events_connection(info, after, first, entity)

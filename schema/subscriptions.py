@@ -1,19 +1,35 @@
 """Status changes pushed over WebSocket (graphql-transport-ws): only committed events, only
-the subscriber's company."""
+the subscriber's company, in feed order.
+
+Every subscription takes ``after:``, a cursor from the ``events`` feed or from an event it
+delivered (``event { cursor }``): it first replays what was committed after that cursor, then
+goes live, with nothing missed and nothing twice at the seam (protiv/services/feed.py
+``follow``). A client that loses its connection resubscribes with the last cursor it saw.
+"""
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
+from typing import Annotated, TypeVar
 
 import strawberry
 
 from protiv.domain.events import EventRecord
 from protiv.domain.statuses import EntityKind as DomainEntityKind
+from protiv.services import feed
 from schema.context import Info
 from schema.enums import EntityKind
-from schema.ids import from_global
+from schema.ids import from_global, parse_feed_cursor
+from schema.nodes.ledger import LineItem, Statement
 from schema.nodes.pro_pay import ProPay
 from schema.nodes.records import Event
+
+T = TypeVar("T")
+AFTER = (
+    "Replay the changes committed after this cursor (from `events`, or an event's `cursor`) "
+    "first, then go live: nothing missed, nothing twice."
+)
+After = Annotated[str | None, strawberry.argument(description=AFTER)]
 
 
 @strawberry.type(description="A ProPay's status changed.")
@@ -22,39 +38,98 @@ class ProPayStatusChange:
     pro_pay: ProPay | None = strawberry.field(description="The ProPay as it is now.")
 
 
+@strawberry.type(description="A bonus line item's status changed.")
+class LineItemStatusChange:
+    event: Event
+    line_item: LineItem | None = strawberry.field(description="The line item as it is now.")
+
+
+@strawberry.type(description="A statement's status changed.")
+class StatementStatusChange:
+    event: Event
+    statement: Statement | None = strawberry.field(description="The statement as it is now.")
+
+
+def _events(
+    info: Info,
+    after: str | None,
+    kinds: frozenset[DomainEntityKind] | None = None,
+    id: strawberry.ID | None = None,
+    type_name: str = "",
+) -> AsyncIterator[EventRecord]:
+    """The caller's company's events (of ``kinds``, of record ``id``), resumed after ``after``."""
+    selector = feed.Selector(
+        company_id=info.context.actor.company_id,
+        entities=kinds,
+        entity_id=from_global(id, type_name) if id is not None else None,
+    )
+    return feed.follow(info.context.services, selector, parse_feed_cursor(after))
+
+
+async def _changes(
+    events: AsyncIterator[EventRecord], load: Callable[[EventRecord], Awaitable[T]]
+) -> AsyncGenerator[tuple[Event, T], None]:
+    """Each event with the record it changed, as it is now (loaders emptied per event)."""
+    async for record in events:
+        yield Event.from_row(record), await load(record)
+
+
 @strawberry.type
 class Subscription:
     @strawberry.subscription(description="Status changes of one ProPay (id) or of all of them.")
     async def pro_pay_status_changed(
-        self, info: Info, id: strawberry.ID | None = None
+        self,
+        info: Info,
+        id: strawberry.ID | None = None,
+        after: After = None,
     ) -> AsyncGenerator[ProPayStatusChange, None]:
-        actor = info.context.actor
-        wanted = from_global(id, "ProPay") if id is not None else None
+        async def load(record: EventRecord) -> ProPay | None:
+            row = await info.context.fresh_loaders().pro_pay.load(record.entity_id)
+            return ProPay.from_row(row) if row else None
 
-        def match(e: EventRecord) -> bool:
-            return (
-                e.company_id == actor.company_id
-                and e.entity is DomainEntityKind.PRO_PAY
-                and (wanted is None or e.entity_id == wanted)
-            )
+        events = _events(info, after, frozenset({DomainEntityKind.PRO_PAY}), id, "ProPay")
+        async for event, now in _changes(events, load):
+            yield ProPayStatusChange(event=event, pro_pay=now)
 
-        async with info.context.services.hub.subscribe(match) as events:
-            async for record in events:
-                loaders = info.context.fresh_loaders()
-                row = await loaders.pro_pay.load(record.entity_id)
-                yield ProPayStatusChange(
-                    event=Event.from_row(record), pro_pay=ProPay.from_row(row) if row else None
-                )
+    @strawberry.subscription(
+        description="Status changes of one bonus line item (id) or of all of them."
+    )
+    async def line_item_status_changed(
+        self,
+        info: Info,
+        id: strawberry.ID | None = None,
+        after: After = None,
+    ) -> AsyncGenerator[LineItemStatusChange, None]:
+        async def load(record: EventRecord) -> LineItem | None:
+            row = await info.context.fresh_loaders().line_item.load(record.entity_id)
+            return LineItem.from_row(row) if row else None
+
+        events = _events(info, after, frozenset({DomainEntityKind.LINE_ITEM}), id, "LineItem")
+        async for event, now in _changes(events, load):
+            yield LineItemStatusChange(event=event, line_item=now)
+
+    @strawberry.subscription(description="Status changes of one statement (id) or of all of them.")
+    async def statement_status_changed(
+        self,
+        info: Info,
+        id: strawberry.ID | None = None,
+        after: After = None,
+    ) -> AsyncGenerator[StatementStatusChange, None]:
+        async def load(record: EventRecord) -> Statement | None:
+            row = await info.context.fresh_loaders().statement.load(record.entity_id)
+            return Statement.from_row(row) if row else None
+
+        events = _events(info, after, frozenset({DomainEntityKind.STATEMENT}), id, "Statement")
+        async for event, now in _changes(events, load):
+            yield StatementStatusChange(event=event, statement=now)
 
     @strawberry.subscription(description="Every committed change of every record (or of one kind).")
     async def status_changed(
-        self, info: Info, entity: EntityKind | None = None
+        self,
+        info: Info,
+        entity: EntityKind | None = None,
+        after: After = None,
     ) -> AsyncGenerator[Event, None]:
-        actor = info.context.actor
-
-        def match(e: EventRecord) -> bool:
-            return e.company_id == actor.company_id and (entity is None or e.entity is entity)
-
-        async with info.context.services.hub.subscribe(match) as events:
-            async for record in events:
-                yield Event.from_row(record)
+        kinds = frozenset({entity}) if entity is not None else None
+        async for record in _events(info, after, kinds):
+            yield Event.from_row(record)

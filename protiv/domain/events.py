@@ -21,3 +21,6 @@ class EventRecord:
     actor: str
     reason: str | None
     occurred_at: datetime
+    # Its place in the gap-free feed (the cursor's content); None until the feed sequencer
+    # has given it one, right after the commit.
+    position: int | None = None

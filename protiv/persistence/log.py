@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from protiv.domain.statuses import EntityKind
@@ -19,6 +19,14 @@ class Event(Base):
     __table_args__ = (
         Index("ix_event_entity", "entity", "entity_id", "id"),
         Index("ix_event_company_id", "company_id", "id"),
+        Index("ix_event_company_position", "company_id", "position"),
+        # What the feed sequencer looks for: committed events that have no position yet.
+        Index(
+            "ix_event_unpositioned",
+            "id",
+            postgresql_where=text("position IS NULL"),
+            sqlite_where=text("position IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -32,6 +40,10 @@ class Event(Base):
     actor: Mapped[str] = mapped_column(String(200))
     reason: Mapped[str | None] = mapped_column(String(1000), default=None)
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The integrators' feed order, gap-free: given after commit, in commit order, by the feed
+    # sequencer (protiv/services/feed.py); null until then. Ids are taken at insert time, so on
+    # PostgreSQL they commit out of order and cannot be the feed's cursor.
+    position: Mapped[int | None] = mapped_column(BigId, unique=True, default=None)
 
 
 class SyncRun(Base):

@@ -2,7 +2,8 @@
 
 Every subscriber gets its own bounded queue; a subscriber that falls too far behind is cut off
 (its iterator ends with ``SubscriberTooSlow``) rather than letting memory grow without bound.
-Only the unit of work publishes, and only after its commit.
+Only ``feed.deliver`` publishes: committed events, in feed position order, each once
+(``position`` is the last one published; ``delivering`` keeps two deliveries from interleaving).
 """
 
 from __future__ import annotations
@@ -11,13 +12,20 @@ import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
+from protiv.domain.errors import Conflict
 from protiv.domain.events import EventRecord
 
 Predicate = Callable[[EventRecord], bool]
 
 
-class SubscriberTooSlow(Exception):
+class SubscriberTooSlow(Conflict):
     """The subscriber's queue overflowed; it should resume from the events feed."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "This subscription fell too far behind and was stopped: subscribe again with "
+            "`after:` the cursor of the last event you received, to miss nothing."
+        )
 
 
 class _Subscriber:
@@ -33,6 +41,8 @@ class EventHub:
     def __init__(self, queue_size: int = 1000) -> None:
         self._subscribers: set[_Subscriber] = set()
         self._queue_size = queue_size
+        self.position: int | None = None  # the feed position of the last event published
+        self.delivering = asyncio.Lock()
 
     @property
     def subscriber_count(self) -> int:
@@ -62,5 +72,5 @@ class EventHub:
     async def _iterate(self, subscriber: _Subscriber) -> AsyncIterator[EventRecord]:
         while True:
             if subscriber.overflowed and subscriber.queue.empty():
-                raise SubscriberTooSlow("subscriber fell behind; resume from the events feed")
+                raise SubscriberTooSlow()
             yield await subscriber.queue.get()

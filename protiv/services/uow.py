@@ -24,11 +24,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
 from protiv.domain.errors import Conflict, NotFound
-from protiv.domain.events import EventRecord
 from protiv.domain.roles import SYSTEM_ROLE, Actor
 from protiv.persistence.models import Event
-from protiv.services import branches
+from protiv.services import branches, feed
 from protiv.services.context import ServiceContext
+from protiv.services.feed import to_record
 from statemachines.base import StateMachine
 
 T = TypeVar("T")
@@ -68,7 +68,7 @@ class UnitOfWork:
         finally:
             await self.session.close()
         if self._committed and self._events:
-            self.ctx.hub.publish([to_record(e) for e in self._events])
+            await feed.after_commit(self.ctx, [to_record(e) for e in self._events])
 
     async def lock(
         self,
@@ -157,6 +157,8 @@ class UnitOfWork:
     async def commit(self) -> None:
         """Commit; events reach subscribers when the block exits, never before the commit."""
         await self._flush()
+        if self.ctx.db.is_sqlite:  # one writer at a time: number the feed in the transaction
+            await feed.number_before_commit(self.session, self._events)
         try:
             await self.session.commit()
         except (IntegrityError, OperationalError) as error:
@@ -172,18 +174,3 @@ def check_version(record: Versioned, expected: int | None) -> None:
             field=["expectedVersion"],
         )
 
-
-def to_record(event: Event) -> EventRecord:
-    return EventRecord(
-        id=event.id,
-        company_id=event.company_id,
-        entity=event.entity,
-        entity_id=event.entity_id,
-        trigger=event.trigger,
-        from_status=event.from_status,
-        to_status=event.to_status,
-        version=event.version,
-        actor=event.actor,
-        reason=event.reason,
-        occurred_at=event.occurred_at,
-    )

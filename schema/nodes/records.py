@@ -14,7 +14,7 @@ from protiv.domain.statuses import EntityKind as DomainEntityKind
 from protiv.persistence import models
 from schema.context import Info
 from schema.enums import EntityKind, JobStatus, WorkerRole
-from schema.ids import to_global
+from schema.ids import feed_cursor, to_global
 
 if TYPE_CHECKING:
     from schema.nodes.pro_pay import ProPay
@@ -134,10 +134,18 @@ class Event(relay.Node):
     reason: str | None
     occurred_at: datetime
     entity_pk: strawberry.Private[int]
+    position: strawberry.Private[int | None] = None
 
     @strawberry.field(description="The global id of the record that changed.")
     def entity_id(self) -> strawberry.ID:
         return strawberry.ID(to_global(NODE_TYPE_OF[self.entity], self.entity_pk))
+
+    @strawberry.field(
+        description="This event's place in the feed: pass it as `after` to `events` or to a "
+        "subscription to resume right after it. Null only for a moment after the commit."
+    )
+    def cursor(self) -> str | None:
+        return feed_cursor(self.position) if self.position is not None else None
 
     @classmethod
     def from_row(cls, row: Any) -> Event:
@@ -152,6 +160,7 @@ class Event(relay.Node):
             reason=row.reason,
             occurred_at=row.occurred_at,
             entity_pk=row.entity_id,
+            position=row.position,
         )
 
     @classmethod
