@@ -10,6 +10,7 @@ from strawberry.tools import merge_types
 from schema.access import AccessGate
 from schema.extensions import ErrorPolicy
 from schema.extra_queries import AdminQueries, DiagnosticsQueries, PayoutQueries
+from schema.idempotency import install
 from schema.limits import LIMITS
 from schema.mutations.admin import AdminMutations
 from schema.mutations.editing import EditingMutations
@@ -35,6 +36,7 @@ Mutation = merge_types(
         AdminMutations,
     ),
 )
+IDEMPOTENT_MUTATIONS = install(Mutation)  # every mutation whose input takes an idempotencyKey
 
 schema = strawberry.Schema(
     query=Query,

@@ -35,6 +35,7 @@ class ErrorCode(enum.Enum):
     STATEMENT_CLOSED = "STATEMENT_CLOSED"
     EMPTY_GROUP = "EMPTY_GROUP"
     UNAUTHENTICATED = "UNAUTHENTICATED"
+    IDEMPOTENCY_KEY_REUSED = "IDEMPOTENCY_KEY_REUSED"  # the same key with a different input
 
 
 class DomainError(Exception):

@@ -9,6 +9,7 @@ from protiv.persistence.bonus import (
     ProPayTaskBudget,
     ProPayWorker,
 )
+from protiv.persistence.idempotency import IdempotencyKey
 from protiv.persistence.ledger import LineItem, PayPeriod, Statement
 from protiv.persistence.log import Event, SyncRun
 from protiv.persistence.org import (
@@ -35,6 +36,7 @@ __all__ = [
     "Division",
     "Event",
     "ExclusionRule",
+    "IdempotencyKey",
     "Integration",
     "Job",
     "LineItem",

@@ -192,7 +192,7 @@ def api_field(
     (``["laborPct"]``): the calc's leading ``prefix`` dropped, names camelCased or renamed."""
     if not path:
         return None
-    parts = list(path[1:] if path[0] == prefix else path)
+    parts = list(path[1:] if path[0] == prefix and len(path) > 1 else path)
     renamed = [(renames or {}).get(part, camel(part)) for part in parts]
     return [segment for part in renamed for segment in part.split(".") if segment] or None
 
@@ -200,8 +200,10 @@ def api_field(
 def refuse(
     error: ValidationFailed, prefix: str, renames: Mapping[str, str] | None = None
 ) -> NoReturn:
-    """Raise the calculation's refusal again, with the field path of the mutation input."""
-    raise ValidationFailed(error.message, field=api_field(error.field, prefix, renames)) from error
+    """Raise the calculation's refusal again as a sentence, on the mutation input's field."""
+    text = error.message[:1].upper() + error.message[1:]
+    text = text if text.endswith(".") else text + "."
+    raise ValidationFailed(text, field=api_field(error.field, prefix, renames)) from error
 
 
 def finite(value: Decimal, label: str, field: list[str], *, minimum: Decimal = Decimal(0)) -> None:

@@ -6,6 +6,7 @@ import datetime
 import strawberry
 
 from schema.errors import UserError
+from schema.idempotency import key_field
 from schema.nodes.ledger import LineItem, Statement
 from schema.nodes.pro_pay import ProPay, ProPayGroup
 from schema.nodes.records import Event
@@ -18,6 +19,7 @@ class TransitionInput:
         default=None, description="Refuse with CONFLICT if the record is no longer at this version."
     )
     reason: str | None = strawberry.field(default=None, description="Why; kept in the event log.")
+    idempotency_key: str | None = key_field()
 
 
 @strawberry.input(description="Push a held line item's release date later.")
@@ -26,6 +28,7 @@ class LineItemExtendInput:
     release_at: datetime.datetime = strawberry.field(description="The new, later release time.")
     expected_version: int | None = None
     reason: str | None = None
+    idempotency_key: str | None = key_field()
 
 
 @strawberry.input(description="Pay a statement: its payable items are paid with this pay date.")
@@ -34,12 +37,14 @@ class StatementPayInput:
     pay_date: datetime.date = strawberry.field(description="The date the money reaches the worker.")
     expected_version: int | None = None
     reason: str | None = None
+    idempotency_key: str | None = key_field()
 
 
 @strawberry.input(description="Build a group by hand from ACTIVE ProPays in no group.")
 class ProPayGroupCreateInput:
     name: str
     pro_pay_ids: list[strawberry.ID]
+    idempotency_key: str | None = key_field()
 
 
 @strawberry.type(description="The ProPay as committed, the event written, or why nothing changed.")
