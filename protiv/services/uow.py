@@ -26,7 +26,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from protiv.domain.errors import Conflict, NotFound
 from protiv.domain.roles import SYSTEM_ROLE, Actor
 from protiv.persistence.models import Event
-from protiv.services import branches, feed
+from protiv.services import branches, feed, idempotency
 from protiv.services.context import ServiceContext
 from protiv.services.feed import to_record
 from statemachines.base import StateMachine
@@ -50,10 +50,16 @@ class UnitOfWork:
         self.now: datetime = ctx.clock()
         self._events: list[Event] = []
         self._committed = False
+        self._claim: idempotency.Claim | None = None
         self.session: AsyncSession
 
     async def __aenter__(self) -> Self:
         self.session = self.ctx.db.write()
+        try:  # an idempotency key first: a retry racing this request waits here, having done nothing
+            self._claim = await idempotency.claim_in(self.session, self.now)
+        except BaseException:
+            await self.session.close()
+            raise
         return self
 
     async def __aexit__(
@@ -164,6 +170,8 @@ class UnitOfWork:
         except (IntegrityError, OperationalError) as error:
             raise Conflict(CONFLICT_MESSAGE) from error
         self._committed = True
+        if self._claim is not None:
+            self._claim.committed = True
 
 
 def check_version(record: Versioned, expected: int | None) -> None:

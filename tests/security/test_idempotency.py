@@ -13,7 +13,7 @@ from protiv.domain.roles import Role
 from protiv.domain.statuses import EntityKind
 from protiv.persistence.models import Event, IdempotencyKey, ProPayGroup
 from protiv.services import idempotency
-from tests.services.scenarios import snapshot
+from tests.security.state import snapshot
 
 APPROVE = """mutation($id: ID!, $key: String, $reason: String) {
   proPayApprove(input: {id: $id, idempotencyKey: $key, reason: $reason}) {
