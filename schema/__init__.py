@@ -6,6 +6,7 @@ import strawberry
 from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
+from strawberry.types.base import get_object_definition
 
 from schema.access import AccessGate
 from schema.extensions import ErrorPolicy
@@ -36,6 +37,10 @@ Mutation = merge_types(
         AdminMutations,
     ),
 )
+READS = "Reads, scoped to your company: keyset connections, and `node(id:)` for any record."
+WRITES = "Writes: one mutation per transition; a refusal comes back as `userErrors`, not an error."
+get_object_definition(Query, strict=True).description = READS
+get_object_definition(Mutation, strict=True).description = WRITES
 IDEMPOTENT_MUTATIONS = install(Mutation)  # every mutation whose input takes an idempotencyKey
 
 schema = strawberry.Schema(

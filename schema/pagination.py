@@ -17,14 +17,16 @@ NodeT = TypeVar("NodeT")
 
 @strawberry.type(description="An edge of a connection: a node and the cursor to page after it.")
 class Edge(Generic[NodeT]):
-    cursor: str
-    node: NodeT
+    cursor: str = strawberry.field(description="Pass it as `after` to page on from this node.")
+    node: NodeT = strawberry.field(description="The result itself.")
 
 
 @strawberry.type(description="A page of results with the cursors to fetch the next page.")
 class Connection(Generic[NodeT]):
-    edges: list[Edge[NodeT]]
-    page_info: relay.PageInfo
+    edges: list[Edge[NodeT]] = strawberry.field(description="This page's results, in order.")
+    page_info: relay.PageInfo = strawberry.field(
+        description="Whether there is a next page, and the cursors at both ends of this one."
+    )
     total_count: int = strawberry.field(description="How many results match, on all pages.")
 
     @strawberry.field(description="The nodes of this page, without their edges.")

@@ -30,8 +30,12 @@ class ProPayFilter:
         default=None,
         description="Any of these statuses (DELETED ones are hidden unless asked for).",
     )
-    job_id: strawberry.ID | None = None
-    group_id: strawberry.ID | None = None
+    job_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Only the ProPays of this job."
+    )
+    group_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Only the members of this group."
+    )
     worker_id: strawberry.ID | None = strawberry.field(
         default=None, description="ProPays of jobs this worker logged time on."
     )
@@ -39,34 +43,50 @@ class ProPayFilter:
 
 @strawberry.input(description="Narrow a list of line items.")
 class LineItemFilter:
-    status: list[LineItemStatus] | None = None
-    worker_id: strawberry.ID | None = None
-    pro_pay_id: strawberry.ID | None = None
-    statement_id: strawberry.ID | None = None
+    status: list[LineItemStatus] | None = strawberry.field(
+        default=None, description="Only items in one of these statuses."
+    )
+    worker_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Only this worker's items."
+    )
+    pro_pay_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Only the items of this ProPay."
+    )
+    statement_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Only the items on this statement."
+    )
 
 
 @strawberry.input(description="Narrow a list of statements.")
 class StatementFilter:
-    status: list[StatementStatus] | None = None
-    worker_id: strawberry.ID | None = None
+    status: list[StatementStatus] | None = strawberry.field(
+        default=None, description="Only statements in one of these statuses."
+    )
+    worker_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Only this worker's statements."
+    )
 
 
 @strawberry.type(description="The company a token belongs to.")
 class Company:
-    id: strawberry.ID
-    slug: str
-    name: str
-    timezone: str
+    id: strawberry.ID = strawberry.field(description="The company's id.")
+    slug: str = strawberry.field(description="The short name the command line uses (--company).")
+    name: str = strawberry.field(description="The company's name.")
+    timezone: str = strawberry.field(
+        description="The IANA time zone its pay periods and dates are in."
+    )
 
 
 @strawberry.type(description="Who is asking: the token's company and role.")
 class Viewer:
-    id: strawberry.ID
-    name: str
-    role: Role_
+    id: strawberry.ID = strawberry.field(description="Who is asking, as the event log names them.")
+    name: str = strawberry.field(description="The name of the token's holder.")
+    role: Role_ = strawberry.field(
+        description="What the token may do: admin, manager, payroll, worker or integration."
+    )
     company_pk: strawberry.Private[int]
 
-    @strawberry.field
+    @strawberry.field(description="The company the token belongs to.")
     async def company(self, info: Info) -> Company:
         row = await queries.company(info.context.services, self.company_pk)
         return Company(

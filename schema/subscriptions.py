@@ -34,19 +34,19 @@ After = Annotated[str | None, strawberry.argument(description=AFTER)]
 
 @strawberry.type(description="A ProPay's status changed.")
 class ProPayStatusChange:
-    event: Event
+    event: Event = strawberry.field(description="The event that was committed.")
     pro_pay: ProPay | None = strawberry.field(description="The ProPay as it is now.")
 
 
 @strawberry.type(description="A bonus line item's status changed.")
 class LineItemStatusChange:
-    event: Event
+    event: Event = strawberry.field(description="The event that was committed.")
     line_item: LineItem | None = strawberry.field(description="The line item as it is now.")
 
 
 @strawberry.type(description="A statement's status changed.")
 class StatementStatusChange:
-    event: Event
+    event: Event = strawberry.field(description="The event that was committed.")
     statement: Statement | None = strawberry.field(description="The statement as it is now.")
 
 
@@ -74,7 +74,9 @@ async def _changes(
         yield Event.from_row(record), await load(record)
 
 
-@strawberry.type
+@strawberry.type(
+    description="Committed status changes as they happen, over WebSocket (graphql-transport-ws)."
+)
 class Subscription:
     @strawberry.subscription(description="Status changes of one ProPay (id) or of all of them.")
     async def pro_pay_status_changed(

@@ -23,13 +23,17 @@ def _d_or_none(value: Any) -> Decimal | None:
 
 @strawberry.type(description="One worker's share of one bucket: a future line item and why.")
 class Share:
-    bucket: Bucket
-    amount: Decimal
-    hours: Decimal
-    reason: str
+    bucket: Bucket = strawberry.field(description="The role bucket this share comes from.")
+    amount: Decimal = strawberry.field(
+        description="The worker's share in dollars, exact to the cent."
+    )
+    hours: Decimal = strawberry.field(description="The worker's hours counted for this share.")
+    reason: str = strawberry.field(
+        description="How the share was worked out, in words (e.g. hours of crew hours × bucket)."
+    )
     worker_id: strawberry.Private[int]
 
-    @strawberry.field
+    @strawberry.field(description="Who receives it (null if the worker is no longer visible).")
     async def worker(self, info: Info) -> Worker | None:
         row = await info.context.loaders.worker.load(self.worker_id)
         return Worker.from_row(row) if row else None
@@ -37,14 +41,20 @@ class Share:
 
 @strawberry.type(description="One role bucket of the worker pool.")
 class BucketShare:
-    bucket: Bucket
+    bucket: Bucket = strawberry.field(
+        description="Which role bucket: crew, crew lead, manager, company or other."
+    )
     percent: Decimal = strawberry.field(description="Effective percent after empty buckets moved.")
-    amount: Decimal
+    amount: Decimal = strawberry.field(
+        description="The bucket's dollars: the worker pool × its percent."
+    )
     recipient_missing: bool = strawberry.field(
         description="Nobody could receive it: its money went to the crew bucket (or, for the "
         "crew bucket, is undistributed)."
     )
-    shares: list[Share]
+    shares: list[Share] = strawberry.field(
+        description="How the bucket is split between its workers."
+    )
 
 
 @strawberry.type(
@@ -52,21 +62,45 @@ class BucketShare:
 )
 class Calculation:
     frozen: bool = strawberry.field(description="True once approved: the figures no longer move.")
-    budget_amount: Decimal
-    budget_hours: Decimal | None
-    actual_hours: Decimal
-    actual_cost: Decimal
-    blended_wage: Decimal
+    budget_amount: Decimal = strawberry.field(
+        description="The labour budget in dollars, after adjustments."
+    )
+    budget_hours: Decimal | None = strawberry.field(
+        description="The budget in hours, when the budget type is in hours."
+    )
+    actual_hours: Decimal = strawberry.field(
+        description="Hours worked so far (drive time excluded unless configured)."
+    )
+    actual_cost: Decimal = strawberry.field(
+        description="Actual labour cost: hours × wage (burdened if configured)."
+    )
+    blended_wage: Decimal = strawberry.field(
+        description="The crew's average hourly wage, weighted by hours."
+    )
     saved: Decimal = strawberry.field(description="Budget minus actual (negative when over).")
-    split_savings_pct: Decimal
+    split_savings_pct: Decimal = strawberry.field(
+        description="The percent of the savings that goes to the workers."
+    )
     savings_share: Decimal = strawberry.field(description="The workers' part of the savings.")
-    disqualified: bool
-    penalties_total: Decimal
+    disqualified: bool = strawberry.field(
+        description="True when a disqualifier failed: the worker pool is then 0."
+    )
+    penalties_total: Decimal = strawberry.field(
+        description="Penalties taken off the workers' part of the savings."
+    )
     worker_pool: Decimal = strawberry.field(description="What the role buckets split.")
-    distribution: Distribution
-    undistributed: Decimal
-    buckets: list[BucketShare]
-    notes: list[str]
+    distribution: Distribution = strawberry.field(
+        description="How the crew bucket is split between workers."
+    )
+    undistributed: Decimal = strawberry.field(
+        description="Pool money nobody could receive (no eligible worker)."
+    )
+    buckets: list[BucketShare] = strawberry.field(
+        description="The worker pool by role bucket, each with its shares."
+    )
+    notes: list[str] = strawberry.field(
+        description="Remarks on the figures, e.g. workers whose bonus is removed."
+    )
 
     @classmethod
     def from_plain(cls, data: dict[str, Any], *, frozen: bool) -> Calculation:

@@ -39,22 +39,32 @@ from statemachines.statement import MACHINE as STATEMENT_MACHINE
 @strawberry.type(description="One bonus or deduction for one worker, on a statement.")
 class LineItem(relay.Node):
     id: relay.NodeID[int]
-    status: LineItemStatus
-    version: int
-    amount: Decimal
-    kind: LineItemKind
-    source: LineItemSource
-    bucket: Bucket | None
+    status: LineItemStatus = strawberry.field(description="HELD, PAYABLE, PAID or VOIDED.")
+    version: int = strawberry.field(
+        description="Bumped by every change; pass it as expectedVersion."
+    )
+    amount: Decimal = strawberry.field(
+        description="Dollars, exact to the cent; negative for a deduction."
+    )
+    kind: LineItemKind = strawberry.field(description="A bonus or a deduction.")
+    source: LineItemSource = strawberry.field(
+        description="What made it: a ProPay approval, or a manual entry."
+    )
+    bucket: Bucket | None = strawberry.field(
+        description="The role bucket it was paid from (approval items only)."
+    )
     category: str = strawberry.field(
         description="PROPAY for an approval's items, else the ManualCategory of a manual one."
     )
     custom_category: str | None = strawberry.field(description="The name of a CUSTOM item.")
-    created_at: datetime
+    created_at: datetime = strawberry.field(description="When it was made.")
     release_at: datetime | None = strawberry.field(description="When a HELD item is released.")
-    hold_reason: str | None
-    void_reason: str | None
-    paid_at: datetime | None
-    note: str | None
+    hold_reason: str | None = strawberry.field(
+        description="Why it was put back on hold, if it was."
+    )
+    void_reason: str | None = strawberry.field(description="Why it was voided, if it was.")
+    paid_at: datetime | None = strawberry.field(description="When its statement was paid.")
+    note: str | None = strawberry.field(description="A free note from whoever made it.")
     row: strawberry.Private[models.LineItem]
 
     @classmethod
@@ -91,7 +101,7 @@ class LineItem(relay.Node):
             self.row, actor=info.context.actor, now=info.context.services.clock()
         )
 
-    @strawberry.field
+    @strawberry.field(description="The worker it is for.")
     async def worker(self, info: Info) -> Worker:
         row = await info.context.loaders.worker.load(self.row.worker_id)
         assert row is not None
@@ -118,11 +128,15 @@ class LineItem(relay.Node):
 @strawberry.type(description="One worker's statement for one pay period.")
 class Statement(relay.Node):
     id: relay.NodeID[int]
-    number: str
-    status: StatementStatus
-    version: int
-    pay_date: date | None
-    paid_at: datetime | None
+    number: str = strawberry.field(description="Its human-readable number, unique in the company.")
+    status: StatementStatus = strawberry.field(description="OPEN, PAID or VOID.")
+    version: int = strawberry.field(
+        description="Bumped by every change; pass it as expectedVersion."
+    )
+    pay_date: date | None = strawberry.field(
+        description="The date the worker is paid (set when paid)."
+    )
+    paid_at: datetime | None = strawberry.field(description="When it was marked paid.")
     row: strawberry.Private[models.Statement]
 
     @classmethod
@@ -144,7 +158,7 @@ class Statement(relay.Node):
         rows = await info.context.loaders.statement.load_many([int(i) for i in node_ids])
         return [cls.from_row(r) if r else None for r in rows]
 
-    @strawberry.field
+    @strawberry.field(description="The worker it is for.")
     async def worker(self, info: Info) -> Worker:
         row = await info.context.loaders.worker.load(self.row.worker_id)
         assert row is not None
@@ -176,12 +190,12 @@ class Statement(relay.Node):
         row = await info.context.loaders.statement.load(self.row.carried_to_id)
         return Statement.from_row(row) if row else None
 
-    @strawberry.field
+    @strawberry.field(description="Its bonuses and deductions.")
     async def line_items(self, info: Info) -> list[LineItem]:
         rows = await info.context.loaders.line_items_of_statement.load(self.id)
         return [LineItem.from_row(r) for r in rows]
 
-    @strawberry.field
+    @strawberry.field(description="Its sums by status, and the net to pay.")
     async def totals(self, info: Info) -> StatementTotals:
         rows = await info.context.loaders.line_items_of_statement.load(self.id)
         return StatementTotals.of(figures.totals(self.row, rows))
@@ -211,8 +225,10 @@ class Statement(relay.Node):
 @strawberry.type(description="A pay period of one payroll cycle: the window statements belong to.")
 class PayPeriod(relay.Node):
     id: relay.NodeID[int]
-    kind: PeriodKind
-    starts_on: date
+    kind: PeriodKind = strawberry.field(
+        description="The pay cycle: weekly, biweekly, semi-monthly or monthly."
+    )
+    starts_on: date = strawberry.field(description="The period's first day.")
     ends_on: date = strawberry.field(description="The last day (inclusive).")
 
     @classmethod

@@ -28,9 +28,15 @@ class PoolSource(enum.Enum):
     description="How the worker pool splits into role buckets, in percent (total 100)."
 )
 class RolePercents:
-    crew: Decimal
-    crew_lead: Decimal
-    manager: Decimal
+    crew: Decimal = strawberry.field(
+        description="Percent of the worker pool for the crew, split by the distribution."
+    )
+    crew_lead: Decimal = strawberry.field(
+        description="Percent of the worker pool for the crew lead."
+    )
+    manager: Decimal = strawberry.field(
+        description="Percent of the worker pool for the job's manager."
+    )
     company: Decimal = strawberry.field(description="Kept by the company, never paid out.")
     other: Decimal = strawberry.field(description="Shared equally by the pool's other members.")
 
@@ -39,10 +45,10 @@ class RolePercents:
     description="Days a role's line items are held after approval (at least the waiting period)."
 )
 class RetentionDays:
-    crew: int
-    crew_lead: int
-    manager: int
-    other: int
+    crew: int = strawberry.field(description="Days a crew member's line items are held.")
+    crew_lead: int = strawberry.field(description="Days a crew lead's line items are held.")
+    manager: int = strawberry.field(description="Days a manager's line items are held.")
+    other: int = strawberry.field(description="Days the other members' line items are held.")
 
 
 @strawberry.type(
@@ -52,13 +58,17 @@ class RetentionDays:
 )
 class BonusPool(relay.Node):
     id: relay.NodeID[int]
-    name: str
+    name: str = strawberry.field(description="The pool's name.")
     version: int = strawberry.field(description="Pass it as expectedVersion to change the pool.")
-    roles: RolePercents
+    roles: RolePercents = strawberry.field(
+        description="How the worker pool is split between role buckets."
+    )
     split_savings_pct: Decimal = strawberry.field(
         description="The workers' share of the savings, in percent (the company keeps the rest)."
     )
-    retention_days: RetentionDays
+    retention_days: RetentionDays = strawberry.field(
+        description="How long each role's line items are held before release."
+    )
     roll_over_negative: bool = strawberry.field(
         description="A negative statement balance carries to the next statement."
     )
@@ -121,8 +131,8 @@ async def _pool(info: Info, pool_id: int | None) -> BonusPool | None:
 )
 class Branch(relay.Node):
     id: relay.NodeID[int]
-    external_id: str
-    name: str
+    external_id: str = strawberry.field(description="The branch's id in the integration.")
+    name: str = strawberry.field(description="The branch's name.")
     pool_id: strawberry.Private[int | None]
 
     @classmethod
@@ -146,8 +156,8 @@ class Branch(relay.Node):
 )
 class Route(relay.Node):
     id: relay.NodeID[int]
-    external_id: str
-    name: str
+    external_id: str = strawberry.field(description="The route's id in the integration.")
+    name: str = strawberry.field(description="The route's name.")
     division_id: strawberry.Private[int | None]
 
     @classmethod
@@ -174,7 +184,7 @@ class Route(relay.Node):
 @strawberry.type(description="A division, made here: a group of routes inside a branch.")
 class Division(relay.Node):
     id: relay.NodeID[int]
-    name: str
+    name: str = strawberry.field(description="The division's name.")
     branch_id: strawberry.Private[int | None]
     pool_id: strawberry.Private[int | None]
 

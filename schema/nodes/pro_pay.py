@@ -40,15 +40,27 @@ LineItemRef = Annotated["LineItem", strawberry.lazy("schema.nodes.ledger")]
 
 @strawberry.type(description="How the labour budget is set; editable only while ACTIVE.")
 class Budget:
-    type: BudgetType
-    hours: Decimal | None
-    amount: Decimal | None
-    contract_price: Decimal | None
-    labor_pct: Decimal | None
-    rate: Decimal | None
-    quantity: Decimal | None
-    adjustment_type: AdjustmentType
-    adjustment_value: Decimal | None
+    type: BudgetType = strawberry.field(
+        description="How the budget is given: hours, amount, contract price, rate or tasks."
+    )
+    hours: Decimal | None = strawberry.field(
+        description="Budgeted hours (HOURS): valued at the crew's blended wage."
+    )
+    amount: Decimal | None = strawberry.field(description="Budgeted dollars (AMOUNT).")
+    contract_price: Decimal | None = strawberry.field(
+        description="The job's price (CONTRACT_PRICE), of which laborPct is labour."
+    )
+    labor_pct: Decimal | None = strawberry.field(
+        description="The labour percent of the contract price."
+    )
+    rate: Decimal | None = strawberry.field(description="Dollars per unit (RATE), times quantity.")
+    quantity: Decimal | None = strawberry.field(description="Units of work (RATE).")
+    adjustment_type: AdjustmentType = strawberry.field(
+        description="How the base budget is adjusted: none, +%, -%, × or manual."
+    )
+    adjustment_value: Decimal | None = strawberry.field(
+        description="The adjustment's value (a percent, a factor or dollars)."
+    )
     pro_pay_id: strawberry.Private[int]
 
     @strawberry.field(description="The task budgets of a TASK_HOURS or TASK_AMOUNT budget.")
@@ -59,10 +71,12 @@ class Budget:
 
 @strawberry.type(description="A pass/fail check answered before approval.")
 class Disqualifier:
-    id: strawberry.ID
-    name: str
-    result: DisqualifierResult
-    answered_by: str | None = None
+    id: strawberry.ID = strawberry.field(description="Its id, to answer it with.")
+    name: str = strawberry.field(description="What is checked, e.g. a safety incident.")
+    result: DisqualifierResult = strawberry.field(
+        description="PENDING until answered; FAILED makes the worker pool 0."
+    )
+    answered_by: str | None = strawberry.field(default=None, description="Who answered it.")
 
     @classmethod
     def from_row(cls, row: models.Disqualifier) -> Disqualifier:
@@ -76,9 +90,11 @@ class Disqualifier:
 
 @strawberry.type(description="An amount taken off the worker pool before the role split.")
 class Penalty:
-    id: strawberry.ID
-    name: str
-    amount: Decimal
+    id: strawberry.ID = strawberry.field(description="Its id, to remove it with.")
+    name: str = strawberry.field(description="Why it is taken off.")
+    amount: Decimal = strawberry.field(
+        description="Dollars taken off the workers' part of the savings."
+    )
 
     @classmethod
     def from_row(cls, row: models.Penalty) -> Penalty:
@@ -88,17 +104,21 @@ class Penalty:
 @strawberry.type(description="The labour budget of one job or milestone, and the bonus it yields.")
 class ProPay(ProPaySettings, relay.Node):
     id: relay.NodeID[int]
-    title: str
-    status: ProPayStatus
+    title: str = strawberry.field(description="Its name: the job's (and milestone's) name.")
+    status: ProPayStatus = strawberry.field(
+        description="ACTIVE, APPROVED, PAID, CANCELED or DELETED."
+    )
     version: int = strawberry.field(
         description="Bumped by every change; pass it as expectedVersion."
     )
-    distribution: Distribution
-    budget: Budget
-    created_at: datetime
-    approved_at: datetime | None
-    approved_by: str | None
-    paid_at: datetime | None
+    distribution: Distribution = strawberry.field(
+        description="How the crew bucket is split between workers."
+    )
+    budget: Budget = strawberry.field(description="The labour budget and how it is given.")
+    created_at: datetime = strawberry.field(description="When it was made.")
+    approved_at: datetime | None = strawberry.field(description="When it was last approved.")
+    approved_by: str | None = strawberry.field(description="Who last approved it.")
+    paid_at: datetime | None = strawberry.field(description="When its last line item was paid.")
     row: strawberry.Private[models.ProPay]
 
     @classmethod
@@ -217,13 +237,19 @@ def _budget(row: models.ProPay) -> Budget:
 @strawberry.type(description="ProPays approved as one unit; its triggers drive every member.")
 class ProPayGroup(relay.Node):
     id: relay.NodeID[int]
-    name: str
-    status: ProPayStatus
-    version: int
-    distribution: Distribution
-    approved_at: datetime | None
-    approved_by: str | None
-    paid_at: datetime | None
+    name: str = strawberry.field(description="The group's name, e.g. its route and week.")
+    status: ProPayStatus = strawberry.field(
+        description="ACTIVE, APPROVED, PAID, CANCELED or DELETED, for every member."
+    )
+    version: int = strawberry.field(
+        description="Bumped by every change; pass it as expectedVersion."
+    )
+    distribution: Distribution = strawberry.field(
+        description="How the pooled crew bucket is split between workers."
+    )
+    approved_at: datetime | None = strawberry.field(description="When it was last approved.")
+    approved_by: str | None = strawberry.field(description="Who last approved it.")
+    paid_at: datetime | None = strawberry.field(description="When its last line item was paid.")
     row: strawberry.Private[models.ProPayGroup]
 
     @classmethod

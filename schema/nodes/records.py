@@ -35,11 +35,13 @@ NODE_TYPE_OF = {
 @strawberry.type(description="A worker, synced from the integration (read-only here).")
 class Worker(relay.Node):
     id: relay.NodeID[int]
-    external_id: str
-    name: str
-    role: WorkerRole
+    external_id: str = strawberry.field(description="The worker's id in the integration.")
+    name: str = strawberry.field(description="The worker's name.")
+    role: WorkerRole = strawberry.field(
+        description="Crew, crew lead or manager: decides the role bucket."
+    )
     wage: Decimal = strawberry.field(description="Base hourly wage, without burden.")
-    active: bool
+    active: bool = strawberry.field(description="Inactive workers take part in no new ProPay.")
     remove_bonus: bool = strawberry.field(description="Adds cost to ProPays but takes no share.")
 
     @classmethod
@@ -65,15 +67,23 @@ class Worker(relay.Node):
 @strawberry.type(description="A job, synced from the integration (read-only here).")
 class Job(relay.Node):
     id: relay.NodeID[int]
-    external_id: str
-    name: str
-    status: JobStatus
-    version: int
-    client_name: str | None
-    service_type: str | None
-    budget_hours: Decimal | None
-    budget_amount: Decimal | None
-    contract_price: Decimal | None
+    external_id: str = strawberry.field(description="The job's id in the integration.")
+    name: str = strawberry.field(description="The job's name.")
+    status: JobStatus = strawberry.field(
+        description="PENDING, IN_PROGRESS, COMPLETED or CANCELED, as synced."
+    )
+    version: int = strawberry.field(description="Bumped by every change.")
+    client_name: str | None = strawberry.field(description="The customer, as synced.")
+    service_type: str | None = strawberry.field(
+        description="The service type, as synced (exclusion rules may match it)."
+    )
+    budget_hours: Decimal | None = strawberry.field(
+        description="Budgeted hours, as synced or added here."
+    )
+    budget_amount: Decimal | None = strawberry.field(
+        description="Budgeted labour dollars, as synced or added here."
+    )
+    contract_price: Decimal | None = strawberry.field(description="The job's price, as synced.")
     excluded_reason: str | None = strawberry.field(
         description="Why this job makes no ProPay (the exclusion rule), if it does not."
     )
@@ -123,16 +133,18 @@ class Job(relay.Node):
 @strawberry.type(description="One fired transition, written in the same transaction as the change.")
 class Event(relay.Node):
     id: relay.NodeID[int]
-    entity: EntityKind
+    entity: EntityKind = strawberry.field(description="The kind of record that changed.")
     trigger: str = strawberry.field(description="The trigger fired (create: the record was made).")
     from_status: str | None = strawberry.field(
         name="from", description="The status before; null when the record was created."
     )
     to_status: str = strawberry.field(name="to", description="The status after.")
     version: int = strawberry.field(description="The record's version after the change.")
-    actor: str
-    reason: str | None
-    occurred_at: datetime
+    actor: str = strawberry.field(
+        description="Who fired it: a user, a token's name, sync or the scheduler."
+    )
+    reason: str | None = strawberry.field(description="Why, as given by the actor.")
+    occurred_at: datetime = strawberry.field(description="When the change was committed.")
     entity_pk: strawberry.Private[int]
     position: strawberry.Private[int | None] = None
 
