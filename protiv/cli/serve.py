@@ -24,7 +24,11 @@ def register(commands: common.Commands) -> None:
     parser.add_argument("--host", help="bind address (default: PROTIV_HOST or 127.0.0.1)")
     parser.add_argument("--port", type=int, help="port (default: PROTIV_PORT or 8000)")
     parser.add_argument(
-        "--workers", type=common.positive_int, default=1, help="worker processes (default: 1)"
+        "--workers",
+        type=common.positive_int,
+        default=1,
+        help="worker processes (default: 1); subscribers on each see every worker's changes: "
+        "at once on PostgreSQL (LISTEN/NOTIFY), within half a second on SQLite (a poll)",
     )
     parser.add_argument("--reload", action="store_true", help="restart when the code changes")
     parser.add_argument(

@@ -17,6 +17,7 @@ from protiv.server import graphiql
 from protiv.server.scheduler import Scheduler, jobs
 from protiv.server.view import ProtivGraphQL
 from protiv.services.context import ServiceContext
+from protiv.services.relay import Relay
 from schema import schema
 
 
@@ -35,7 +36,10 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
-        async with Scheduler(services, jobs(settings)):  # periodic jobs: protiv/server/scheduler.py
+        async with (
+            Relay(services),  # every process's events to this one's subscribers
+            Scheduler(services, jobs(settings)),  # periodic jobs: protiv/server/scheduler.py
+        ):
             yield
         await services.db.dispose()
 
