@@ -19,7 +19,7 @@ from types import TracebackType
 from typing import Any, Protocol, Self, TypeVar, cast
 
 from sqlalchemy import Select, select
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -42,6 +42,16 @@ class Versioned(Protocol):
 
 
 CONFLICT_MESSAGE = "Someone else changed this record at the same moment; reload and try again."
+# What the database answers when two transactions cannot both go on (PostgreSQL: deadlock
+# detected, serialization failure, lock not available; SQLite: the busy timeout ran out): the
+# transaction lost a race, it is not a fault, and it was rolled back whole.
+LOST_RACE_SQLSTATES = frozenset({"40P01", "40001", "55P03"})
+
+
+def lost_race(error: DBAPIError) -> bool:
+    if getattr(error.orig, "sqlstate", None) in LOST_RACE_SQLSTATES:
+        return True
+    return isinstance(error, OperationalError) and "database is locked" in str(error.orig)
 
 
 class UnitOfWork:
@@ -75,6 +85,8 @@ class UnitOfWork:
             await self.session.close()
         if self._committed and self._events:
             await feed.after_commit(self.ctx, [to_record(e) for e in self._events])
+        if isinstance(exc, DBAPIError) and lost_race(exc):
+            raise Conflict(CONFLICT_MESSAGE) from exc
 
     async def lock(
         self,
@@ -181,4 +193,3 @@ def check_version(record: Versioned, expected: int | None) -> None:
             "you loaded it. Reload it and decide again.",
             field=["expectedVersion"],
         )
-
