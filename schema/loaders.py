@@ -12,8 +12,10 @@ from protiv.domain.statuses import EntityKind
 from protiv.persistence.models import (
     Disqualifier,
     Event,
+    ExclusionRule,
     Job,
     LineItem,
+    Milestone,
     PayPeriod,
     Penalty,
     ProPay,
@@ -48,6 +50,8 @@ class Loaders:
         self.line_items_of_statement = self._children(LineItem, LineItem.statement_id)
         self.members_of_group = self._children(ProPay, ProPay.group_id)
         self.pro_pays_of_job = self._children(ProPay, ProPay.job_id)
+        self.milestones_of_job = self._children(Milestone, Milestone.job_id)
+        self.exclusion_rule = self._by_id(ExclusionRule)
         self.disqualifiers_of = self._children(Disqualifier, Disqualifier.pro_pay_id, scoped=False)
         self.penalties_of = self._children(Penalty, Penalty.pro_pay_id, scoped=False)
         self.events_of: DataLoader[tuple[EntityKind, int], list[Event]] = DataLoader(self._events)

@@ -39,6 +39,10 @@ class ProPayFilter:
     worker_id: strawberry.ID | None = strawberry.field(
         default=None, description="ProPays of jobs this worker logged time on."
     )
+    ready_for_approval: bool | None = strawberry.field(
+        default=None,
+        description="true: the approval queue (ACTIVE, their job completed); false: the others.",
+    )
 
 
 @strawberry.input(description="Narrow a list of line items.")
@@ -121,6 +125,11 @@ def _pro_pay_where(f: ProPayFilter | None) -> list[ColumnElement[bool]]:
         where.append(models.ProPay.status.in_(f.status))
     else:
         where.append(models.ProPay.status != statuses.ProPayStatus.DELETED)
+    if f.ready_for_approval is not None:
+        queued = models.ProPay.ready_for_approval_at.is_not(None) & (
+            models.ProPay.status == statuses.ProPayStatus.ACTIVE
+        )
+        where.append(queued if f.ready_for_approval else ~queued)
     if f.job_id is not None:
         where.append(models.ProPay.job_id == from_global(f.job_id, "Job", "filter.jobId"))
     if f.group_id is not None:

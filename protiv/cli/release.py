@@ -43,4 +43,5 @@ async def _release(slug: str | None) -> int:
         actor = None
         if slug is not None:
             actor = Actor(company_id=await company_id(ctx, slug), role=Role.ADMIN, name="cli")
-        return (await release.release_due(ctx, actor)).count
+        with common.Progress("releasing", unit="item") as progress:
+            return (await release.release_due(ctx, actor, progress=progress)).count

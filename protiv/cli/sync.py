@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
-import time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -117,32 +115,10 @@ def _provider_in(batch: dict[str, Any]) -> str | None:
     return provider.strip() or None if isinstance(provider, str) else None
 
 
-class Progress:
-    """Records done per kind, on stderr, when it is a terminal and the sync takes a while."""
-
-    def __init__(self) -> None:
-        self.started = time.monotonic()
-        self.shown = False
-        self.enabled = sys.stderr.isatty()
-
-    def __call__(self, kind: str, done: int) -> None:
-        elapsed = time.monotonic() - self.started
-        if not self.enabled or elapsed < 1:
-            return
-        rate = done / elapsed if elapsed else 0
-        sys.stderr.write(f"\r  {kind}: {done:,} records ({rate:,.0f}/s)   ")
-        sys.stderr.flush()
-        self.shown = True
-
-    def close(self) -> None:
-        if self.shown:
-            sys.stderr.write("\n")
-
-
 async def _sync_files(
     slug: str, files: list[Path], provider: str, batch: dict[str, Any] | None
 ) -> SyncReport:
-    progress = Progress()
+    progress = common.Progress("syncing", unit="record")
     try:
         async with common.services(common.settings().database_url) as ctx:
             actor = await _actor(ctx, slug)
@@ -164,7 +140,7 @@ async def _sync_files(
 
 
 async def _resync(slug: str, integration: str) -> SyncReport:
-    progress = Progress()
+    progress = common.Progress("syncing", unit="record")
     try:
         async with common.services(common.settings().database_url) as ctx:
             actor = await _actor(ctx, slug)

@@ -239,6 +239,18 @@ async def last_started(ctx: ServiceContext, integration_ids: list[int]) -> dict[
         return {int(i): at for i, at in rows if i is not None and at is not None}
 
 
+async def runs(ctx: ServiceContext, actor: Actor, integration_id: int, first: int) -> list[SyncRun]:
+    """An integration's latest runs, newest first."""
+    async with ctx.db.read() as session:
+        rows = await session.scalars(
+            select(SyncRun)
+            .where(SyncRun.company_id == actor.company_id, SyncRun.integration_id == integration_id)
+            .order_by(SyncRun.id.desc())
+            .limit(first)
+        )
+        return list(rows)
+
+
 def next_due(row: Integration, started: datetime | None, now: datetime) -> datetime:
     """When the integration's next scheduled sync is due (now, when it never ran)."""
     if started is None:

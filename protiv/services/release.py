@@ -13,6 +13,7 @@ An item held by hand has no ``release_at`` (the hold clears it), so it waits for
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -42,16 +43,23 @@ class Released:
 
 
 async def release_due(
-    ctx: ServiceContext, actor: Actor | None = None, *, chunk: int = CHUNK
+    ctx: ServiceContext,
+    actor: Actor | None = None,
+    *,
+    chunk: int = CHUNK,
+    progress: Callable[[str, int], None] | None = None,
 ) -> Released:
     """Release what is due: every company's items (the scheduler, ``actor`` None, events by
-    ``admin:scheduler``), or only ``actor``'s company (events name the actor)."""
+    ``admin:scheduler``), or only ``actor``'s company (events name the actor). ``progress``
+    hears the running count after each chunk (the command line's progress bar)."""
     if actor is not None:
         require(actor, "line_items.release_due")
     total = 0
     while True:
         count = await _release_chunk(ctx, actor, chunk)
         total += count
+        if progress is not None:
+            progress("released", total)
         if count < chunk:
             return Released(total)
 

@@ -163,6 +163,13 @@ class ProPay(ProPaySettings, relay.Node):
             budget_error=calc.budget_error(to_budget(self.row, tasks)),
         )
 
+    @strawberry.field(
+        description="In the approval queue since (its job or milestone completed at the "
+        "source); null when not queued."
+    )
+    def ready_for_approval_at(self) -> datetime | None:
+        return self.row.ready_for_approval_at
+
     @strawberry.field(description="The synced job this ProPay belongs to.")
     async def job(self, info: Info) -> Job:
         row = await info.context.loaders.job.load(self.row.job_id)

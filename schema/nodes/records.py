@@ -17,6 +17,7 @@ from schema.enums import EntityKind, JobStatus, WorkerRole
 from schema.ids import feed_cursor, to_global
 
 if TYPE_CHECKING:
+    from schema.nodes.integrations import ExclusionRule, Milestone
     from schema.nodes.pro_pay import ProPay
 
 NODE_TYPE_OF = {
@@ -43,6 +44,10 @@ class Worker(relay.Node):
     wage: Decimal = strawberry.field(description="Base hourly wage, without burden.")
     active: bool = strawberry.field(description="Inactive workers take part in no new ProPay.")
     remove_bonus: bool = strawberry.field(description="Adds cost to ProPays but takes no share.")
+    version: int = strawberry.field(description="Bumped by every change.")
+    edited_here: list[str] = strawberry.field(
+        description="Fields edited in Protiv (wage, role, active): sync leaves them as edited."
+    )
 
     @classmethod
     def from_row(cls, row: models.Worker) -> Worker:
@@ -54,7 +59,13 @@ class Worker(relay.Node):
             wage=row.wage,
             active=row.active,
             remove_bonus=row.remove_bonus,
+            version=row.version,
+            edited_here=[f for f in (row.local_edits or "").split(",") if f],
         )
+
+    @strawberry.field(description="Its edits here, oldest first.")
+    async def events(self, info: Info) -> list[Event]:
+        return await history(info, DomainEntityKind.WORKER, self.id)
 
     @classmethod
     async def resolve_nodes(  # type: ignore[override]
@@ -87,7 +98,12 @@ class Job(relay.Node):
     excluded_reason: str | None = strawberry.field(
         description="Why this job makes no ProPay (the exclusion rule), if it does not."
     )
+    edited_here: list[str] = strawberry.field(
+        description="Fields added in Protiv (budget, manager): sync keeps them (a budget "
+        "unless the integration's budget sync is on)."
+    )
     manager_id: strawberry.Private[int | None]
+    exclusion_rule_pk: strawberry.Private[int | None]
 
     @classmethod
     def from_row(cls, row: models.Job) -> Job:
@@ -103,7 +119,9 @@ class Job(relay.Node):
             budget_amount=row.budget_amount,
             contract_price=row.contract_price,
             excluded_reason=row.excluded_reason,
+            edited_here=[f for f in (row.local_edits or "").split(",") if f],
             manager_id=row.manager_id,
+            exclusion_rule_pk=row.exclusion_rule_id,
         )
 
     @classmethod
@@ -128,6 +146,30 @@ class Job(relay.Node):
 
         rows = await info.context.loaders.pro_pays_of_job.load(self.id)
         return [ProPay.from_row(r) for r in rows]
+
+    @strawberry.field(description="The exclusion rule that keeps it from making a ProPay.")
+    async def exclusion_rule(
+        self, info: Info
+    ) -> Annotated[ExclusionRule, strawberry.lazy("schema.nodes.integrations")] | None:
+        from schema.nodes.integrations import ExclusionRule
+
+        if self.exclusion_rule_pk is None:
+            return None
+        row = await info.context.loaders.exclusion_rule.load(self.exclusion_rule_pk)
+        return ExclusionRule.from_row(row) if row else None
+
+    @strawberry.field(description="Its synced milestones (work tickets, visits).")
+    async def milestones(
+        self, info: Info
+    ) -> list[Annotated[Milestone, strawberry.lazy("schema.nodes.integrations")]]:
+        from schema.nodes.integrations import Milestone
+
+        rows = await info.context.loaders.milestones_of_job.load(self.id)
+        return [Milestone.from_row(r) for r in rows]
+
+    @strawberry.field(description="Its history (created, status changes, edits), oldest first.")
+    async def events(self, info: Info) -> list[Event]:
+        return await history(info, DomainEntityKind.JOB, self.id)
 
 
 @strawberry.type(description="One fired transition, written in the same transaction as the change.")

@@ -79,3 +79,6 @@ async def issues(ctx: ServiceContext) -> list[tuple[str, str | None, str, str]]:
 
 async def runs(ctx: ServiceContext) -> list[SyncRun]:
     return await rows(ctx, SyncRun)
+
+
+from tests.api.conftest import api, client, tokens_by_role  # noqa: E402, F401  (GraphQL fixtures)
