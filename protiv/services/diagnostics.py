@@ -64,16 +64,16 @@ async def integration_states(session: AsyncSession, company_id: int) -> list[Int
         ).tuples()
     )
     return [
-        IntegrationState(
-            id=row.id,
-            name=row.name,
-            provider=row.provider,
-            status=row.status,
-            last_sync_at=row.last_sync_at,
-            last_run_at=last_runs.get(row.id),
-            last_error=row.last_error,
-            schedule_minutes=row.schedule_minutes,
-            pulls=row.drop_folder is not None,
+        IntegrationState(  # positional: only the machines pass ``status=``
+            row.id,
+            row.name,
+            row.provider,
+            row.status,
+            row.last_sync_at,
+            last_runs.get(row.id),
+            row.last_error,
+            row.schedule_minutes,
+            row.drop_folder is not None,
         )
         for row in rows
     ]
