@@ -93,7 +93,7 @@ def check_budget(budget: BudgetInput) -> calc.Budget:
     for name in VALUES:
         if getattr(budget, name) is not None and name not in USES[kind]:
             raise ValidationFailed(
-                f"{camel(name)} is not used by a {kind.value} budget: leave it out.",
+                f"A {kind.value} budget does not use {camel(name)}: leave it out.",
                 field=[camel(name)],
             )
     figure = TASK_FIGURE.get(kind)

@@ -46,7 +46,9 @@ def kept_ids(value: Any, type_name: str, field: str) -> tuple[int, ...] | Keep:
 def not_null(value: Any, field: str) -> Any:
     """An optional field that may be left out (KEEP) but not set to null."""
     if value is None:
-        raise ValidationFailed(f"{field} cannot be null; leave it out to keep it.", field=[field])
+        raise ValidationFailed(
+            f"The field {field} cannot be null: leave it out to keep its value.", field=[field]
+        )
     return kept(value)
 
 

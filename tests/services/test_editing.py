@@ -77,41 +77,41 @@ async def test_an_edit_that_changes_nothing_writes_nothing(ctx, manager, pro_pay
     assert len(await events(ctx, pro_pay_id)) == count
 
 
-@pytest.mark.parametrize(
-    ("budget", "field"),
-    [
-        (BudgetInput(BudgetType.HOURS), ["hours"]),
-        (BudgetInput(BudgetType.HOURS, hours=D(-1)), ["hours"]),
-        (BudgetInput(BudgetType.AMOUNT, amount=D(100), hours=D(4)), ["hours"]),
-        (
-            BudgetInput(BudgetType.CONTRACT_PRICE, contract_price=D(900), labor_pct=D(120)),
-            ["laborPct"],
-        ),
-        (BudgetInput(BudgetType.RATE, rate=D(2)), ["quantity"]),
-        (BudgetInput(BudgetType.TASK_HOURS), ["tasks"]),
-        (
-            BudgetInput(BudgetType.TASK_HOURS, tasks=(TaskBudgetInput("Mulch", amount=D(5)),)),
-            ["tasks", "0", "amount"],
-        ),
-        (
-            BudgetInput(
-                BudgetType.TASK_AMOUNT,
-                tasks=(
-                    TaskBudgetInput("Mulch", amount=D(5)),
-                    TaskBudgetInput("Mulch", amount=D(1)),
-                ),
+BAD_BUDGETS = [
+    (BudgetInput(BudgetType.HOURS), ["hours"]),
+    (BudgetInput(BudgetType.HOURS, hours=D(-1)), ["hours"]),
+    (BudgetInput(BudgetType.AMOUNT, amount=D(100), hours=D(4)), ["hours"]),
+    (
+        BudgetInput(BudgetType.CONTRACT_PRICE, contract_price=D(900), labor_pct=D(120)),
+        ["laborPct"],
+    ),
+    (BudgetInput(BudgetType.RATE, rate=D(2)), ["quantity"]),
+    (BudgetInput(BudgetType.TASK_HOURS), ["tasks"]),
+    (
+        BudgetInput(BudgetType.TASK_HOURS, tasks=(TaskBudgetInput("Mulch", amount=D(5)),)),
+        ["tasks", "0", "amount"],
+    ),
+    (
+        BudgetInput(
+            BudgetType.TASK_AMOUNT,
+            tasks=(
+                TaskBudgetInput("Mulch", amount=D(5)),
+                TaskBudgetInput("Mulch", amount=D(1)),
             ),
-            ["tasks", "1", "task"],
         ),
-        (BudgetInput(BudgetType.AMOUNT, amount=D(100), tasks=(TaskBudgetInput("A"),)), ["tasks"]),
-    ],
-)
-async def test_a_bad_budget_is_refused_on_its_field_and_changes_nothing(
-    ctx, manager, pro_pay_id, budget, field
-):
-    await _refused(
-        pro_pay_edits.update_budget(ctx, manager, pro_pay_id, budget), ErrorCode.VALIDATION, field
-    )
+        ["tasks", "1", "task"],
+    ),
+    (BudgetInput(BudgetType.AMOUNT, amount=D(100), tasks=(TaskBudgetInput("A"),)), ["tasks"]),
+]
+
+
+async def test_a_bad_budget_is_refused_on_its_field_and_changes_nothing(ctx, manager, pro_pay_id):
+    for budget, field in BAD_BUDGETS:
+        await _refused(
+            pro_pay_edits.update_budget(ctx, manager, pro_pay_id, budget),
+            ErrorCode.VALIDATION,
+            field,
+        )
     assert (await row(ctx, pro_pay_id)).version == 1
     assert (await events(ctx, pro_pay_id))[-1].trigger == "create"
 
@@ -182,47 +182,47 @@ async def test_clearing_an_override_removes_it(ctx, manager, pro_pay_id):
     assert ("W-1", "CREW") in await shares(ctx, await preview(ctx, manager, pro_pay_id))
 
 
-@pytest.mark.parametrize(
-    ("call", "field"),
-    [
-        (
-            lambda c, m, p: pro_pay_edits.update_adjustment(c, m, p, AdjustmentType.MULTIPLY, D(0)),
-            ["value"],
+BAD_EDITS = [
+    (
+        lambda c, m, p: pro_pay_edits.update_adjustment(c, m, p, AdjustmentType.MULTIPLY, D(0)),
+        ["value"],
+    ),
+    (
+        lambda c, m, p: pro_pay_edits.update_adjustment(c, m, p, AdjustmentType.NONE, D(3)),
+        ["value"],
+    ),
+    (
+        lambda c, m, p: pro_pay_edits.update_adjustment(
+            c, m, p, AdjustmentType.PERCENT_DECREASE, D(100)
         ),
-        (
-            lambda c, m, p: pro_pay_edits.update_adjustment(c, m, p, AdjustmentType.NONE, D(3)),
-            ["value"],
+        ["value"],
+    ),
+    (
+        lambda c, m, p: pro_pay_edits.update_distribution(
+            c, m, p, Distribution.CREW_LEAD_WEIGHTED, D(0)
         ),
-        (
-            lambda c, m, p: pro_pay_edits.update_adjustment(
-                c, m, p, AdjustmentType.PERCENT_DECREASE, D(100)
-            ),
-            ["value"],
+        ["crewLeadWeight"],
+    ),
+    (lambda c, m, p: pro_pay_edits.update_leads(c, m, p, manager_id=999999), ["managerId"]),
+    (
+        lambda c, m, p: pro_pay_edits.set_crew_member(
+            c, m, p, 999999, CrewOverride(remove_bonus=True)
         ),
-        (
-            lambda c, m, p: pro_pay_edits.update_distribution(
-                c, m, p, Distribution.CREW_LEAD_WEIGHTED, D(0)
-            ),
-            ["crewLeadWeight"],
+        ["workerId"],
+    ),
+    (
+        lambda c, m, p: pro_pay_edits.set_crew_member(
+            c, m, p, 1, CrewOverride(manual_amount=D("1.005"))
         ),
-        (lambda c, m, p: pro_pay_edits.update_leads(c, m, p, manager_id=999999), ["managerId"]),
-        (
-            lambda c, m, p: pro_pay_edits.set_crew_member(
-                c, m, p, 999999, CrewOverride(remove_bonus=True)
-            ),
-            ["workerId"],
-        ),
-        (
-            lambda c, m, p: pro_pay_edits.set_crew_member(
-                c, m, p, 1, CrewOverride(manual_amount=D("1.005"))
-            ),
-            ["manualAmount"],
-        ),
-    ],
-)
-async def test_bad_edits_are_refused_on_their_field(ctx, manager, pro_pay_id, call, field):
-    error = await _refused(call(ctx, manager, pro_pay_id), _code(field), field)
-    assert error.message
+        ["manualAmount"],
+    ),
+]
+
+
+async def test_bad_edits_are_refused_on_their_field(ctx, manager, pro_pay_id):
+    for call, field in BAD_EDITS:
+        error = await _refused(call(ctx, manager, pro_pay_id), _code(field), field)
+        assert error.message[:1].isupper()
     assert (await row(ctx, pro_pay_id)).version == 1
 
 

@@ -55,20 +55,20 @@ def _split(crew, lead, manager, company=0, other=0, members=(), name="Pool") -> 
     )
 
 
-@pytest.mark.parametrize(
-    ("settings", "field"),
-    [
-        (_split(70, 20, 20), ["roles"]),
-        (_split(100, -10, 10), ["roles", "crewLead"]),
-        (_split(60, 20, 10, other=10), ["otherMemberIds"]),
-        (PoolSettings(name=" "), ["name"]),
-        (PoolSettings(split_savings_pct=D(101)), ["splitSavingsPct"]),
-        (PoolSettings(retention_days_other=-1), ["retentionDays", "other"]),
-    ],
-)
-async def test_a_bad_pool_is_refused_on_its_field(ctx, admin, settings, field):
-    error = await _refused(pools.create(ctx, admin, settings), ErrorCode.VALIDATION, field)
-    assert error.message
+BAD_POOLS = [
+    (_split(70, 20, 20), ["roles"]),
+    (_split(100, -10, 10), ["roles", "crewLead"]),
+    (_split(60, 20, 10, other=10), ["otherMemberIds"]),
+    (PoolSettings(name=" "), ["name"]),
+    (PoolSettings(split_savings_pct=D(101)), ["splitSavingsPct"]),
+    (PoolSettings(retention_days_other=-1), ["retentionDays", "other"]),
+]
+
+
+async def test_a_bad_pool_is_refused_on_its_field(ctx, admin):
+    for settings, field in BAD_POOLS:
+        error = await _refused(pools.create(ctx, admin, settings), ErrorCode.VALIDATION, field)
+        assert error.message[:1].isupper()
     async with ctx.db.read() as session:
         assert await session.scalar(select(func.count()).select_from(BonusPool)) == 0
 

@@ -41,28 +41,20 @@ async def _refused(call, code: ErrorCode) -> DomainError:
     return caught.value
 
 
-@pytest.mark.parametrize(
-    "distribution",
-    [
-        Distribution.BY_HOURS,
-        Distribution.BY_WAGE,
-        Distribution.EQUAL,
-        Distribution.CREW_LEAD_WEIGHTED,
-        Distribution.MANUAL,
-    ],
-)
-async def test_approval_freezes_exactly_what_the_preview_showed(
-    ctx, manager, pro_pay_id, distribution
-):
-    ids = await worker_ids(ctx)
-    await pro_pay_edits.update_leads(ctx, manager, pro_pay_id, crew_lead_id=ids["W-1"])
-    await pro_pay_edits.update_distribution(ctx, manager, pro_pay_id, distribution, D("1.25"))
-    if distribution is Distribution.MANUAL:
-        await _manual_amounts(ctx, manager, pro_pay_id, ids)
-    shown = await shares(ctx, await preview(ctx, manager, pro_pay_id))
-    assert len({amount for (_, bucket), amount in shown.items() if bucket == "CREW"}) > 1
-    await pro_pays.approve(ctx, manager, pro_pay_id)
-    assert await line_items(ctx, pro_pay_id) == shown
+async def test_approval_freezes_exactly_what_the_preview_showed(ctx, admin, manager):
+    """For every distribution, the approved line items are the shares the preview showed."""
+    ids: dict[str, int] = {}
+    for number, distribution in enumerate(Distribution):
+        pro_pay_id = await sync_job(ctx, admin, BUDGET, CREW, job=f"J-{number}")
+        ids = ids or await worker_ids(ctx)
+        await pro_pay_edits.update_leads(ctx, manager, pro_pay_id, crew_lead_id=ids["W-1"])
+        await pro_pay_edits.update_distribution(ctx, manager, pro_pay_id, distribution, D("1.25"))
+        if distribution is Distribution.MANUAL:
+            await _manual_amounts(ctx, manager, pro_pay_id, ids)
+        shown = await shares(ctx, await preview(ctx, manager, pro_pay_id))
+        assert len({amount for (_, bucket), amount in shown.items() if bucket == "CREW"}) > 1
+        await pro_pays.approve(ctx, manager, pro_pay_id)
+        assert await line_items(ctx, pro_pay_id) == shown, distribution
 
 
 async def _manual_amounts(ctx, manager, pro_pay_id, ids) -> None:
