@@ -93,7 +93,12 @@ async def sync_job(
     manager: bool = True,
 ) -> int:
     """Sync one job; the id of its new ACTIVE ProPay."""
-    report = await sync.sync_batch(ctx, admin, batch(job, budget, crew, manager=manager))
+    return await sync_new(ctx, admin, batch(job, budget, crew, manager=manager))
+
+
+async def sync_new(ctx: ServiceContext, admin: Actor, records: dict[str, Any]) -> int:
+    """Sync a batch with one new job; the id of its new ACTIVE ProPay."""
+    report = await sync.sync_batch(ctx, admin, records)
     assert report.pro_pays_created == 1, report.as_dict()
     async with ctx.db.read() as session:
         return int(
