@@ -159,6 +159,7 @@ def release_at(
             Bucket.CREW: pool.retention_days_crew,
             Bucket.CREW_LEAD: pool.retention_days_crew_lead,
             Bucket.MANAGER: pool.retention_days_manager,
+            Bucket.OTHER: pool.retention_days_other,
         }.get(bucket, 0)
     return approved_at + timedelta(days=max(company.waiting_days, retention))
 
