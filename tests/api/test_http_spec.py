@@ -43,21 +43,21 @@ async def _post(api, query: str, accept: str | None, **variables):
     )
 
 
-@pytest.mark.parametrize(
-    "query",
-    [
-        "{ viewer { role ",  # does not parse
-        "{ nope }",  # does not validate
-        "query($n: Int!) { proPays(first: $n) { totalCount } }",  # $n missing
-    ],
+REQUEST_ERRORS = (
+    "{ viewer { role ",  # does not parse
+    "{ nope }",  # does not validate
+    "query($n: Int!) { proPays(first: $n) { totalCount } }",  # $n missing
 )
-async def test_a_request_error_is_a_400_without_data_under_the_new_media_type(api, query):
-    response = await _post(api, query, APOLLO)
-    assert response.status_code == 400
-    assert response.headers["content-type"] == f"{NEW}; charset=utf-8"
-    body = response.json()
-    assert "data" not in body
-    assert body["errors"]
+
+
+async def test_a_request_error_is_a_400_without_data_under_the_new_media_type(api):
+    for query in REQUEST_ERRORS:
+        response = await _post(api, query, APOLLO)
+        assert response.status_code == 400, query
+        assert response.headers["content-type"] == f"{NEW}; charset=utf-8"
+        body = response.json()
+        assert "data" not in body, query
+        assert body["errors"]
 
 
 async def test_application_json_keeps_200_for_a_request_error(api):

@@ -11,6 +11,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+
 from protiv.server import graphiql
 from tests.api.test_readme_tour import tour_operations
 from tests.clients.conftest import Served
@@ -27,6 +29,7 @@ def _screenshot_dir(tmp_path: Path) -> Path:
     return tmp_path
 
 
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # the page, not the database
 async def test_graphiql_runs_a_tour_query_in_chromium(served: Served, tmp_path: Path) -> None:
     chromium_or_skip()
     if not graphiql.vendored():

@@ -3,6 +3,8 @@ served instance: graphql-ws (graphql-transport-ws) and Apollo Client 4."""
 
 from __future__ import annotations
 
+import pytest
+
 from tests.clients.conftest import Served
 from tests.clients.node import run_node
 
@@ -33,6 +35,7 @@ async def test_graphql_ws_subscribes_receives_a_change_and_completes(served: Ser
     assert report["completed"] is True
 
 
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # no data involved
 async def test_graphql_ws_is_refused_at_connection_init_with_a_bad_token(served: Served) -> None:
     run = await run_node("graphql-ws-client.mjs", "bad-token", served.url)
     assert run.returncode == 0, run.stderr

@@ -22,6 +22,7 @@ CANCEL = gql(
       }
     }"""
 )
+SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 CHANGES = gql(
     """subscription($id: ID) { proPayStatusChanged(id: $id) {
       event { trigger from to actor } proPay { id status }
@@ -51,12 +52,14 @@ async def test_gql_over_http_queries_and_mutates(served: Served) -> None:
         assert again["userErrors"][0]["code"] == "CONFLICT"  # expectedVersion 1 is stale
 
 
+@SQLITE_ONLY  # the client, not the database
 async def test_gql_validates_against_the_introspected_schema(served: Served) -> None:
     async with _http(served) as session:
         with pytest.raises(Exception, match="nope"):
             await session.execute(gql("{ proPays(first: 1) { nope } }"))
 
 
+@SQLITE_ONLY  # the client, not the database
 async def test_gql_reports_a_bad_token_as_an_error(served: Served) -> None:
     transport = HTTPXAsyncTransport(url=served.url, headers={"Authorization": "Bearer nope"})
     async with Client(transport=transport) as session:
