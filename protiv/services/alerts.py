@@ -181,13 +181,12 @@ async def _pro_pays(session: AsyncSession, company_id: int, now: datetime) -> li
         .where(ProPay.company_id == company_id, ProPay.status == ProPayStatus.ACTIVE)
         .order_by(ProPay.id)
     )
-    active = list(rows.tuples())
+    active: list[tuple[ProPay, JobStatus, bool]] = [(p, s, bool(t)) for p, s, t in rows]
     ids = [p.id for p, _, _ in active]
-    waiting = (
-        dict((await session.execute(pending.where(Disqualifier.pro_pay_id.in_(ids)))).tuples())
-        if ids
-        else {}
-    )
+    waiting: dict[int, int] = {}
+    if ids:
+        found = await session.execute(pending.where(Disqualifier.pro_pay_id.in_(ids)))
+        waiting = {pro_pay_id: int(n) for pro_pay_id, n in found}
     out = []
     for pro_pay, job_status, timed in active:
         out += _pro_pay_alerts(pro_pay, job_status, bool(timed), int(waiting.get(pro_pay.id, 0)))

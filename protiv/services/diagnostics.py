@@ -61,7 +61,7 @@ async def integration_states(session: AsyncSession, company_id: int) -> list[Int
                 .where(SyncRun.company_id == company_id)
                 .group_by(SyncRun.integration_id)
             )
-        ).tuples()
+        ).all()
     )
     return [
         IntegrationState(  # positional: only the machines pass ``status=``

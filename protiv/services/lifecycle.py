@@ -215,6 +215,9 @@ async def _of(session: AsyncSession, pro_pay: ProPay) -> Lifecycle:
     steps = _blank()
     current, code, message = _judge(pro_pay, facts)
     _settle(steps, current, code is not None, message)
+    if pro_pay.status is ProPayStatus.PAID:
+        for step in steps:
+            step.state, step.detail = DONE, None
     steps[1].at = await _created_at(session, EntityKind.JOB, facts.job.id)
     steps[2].at = pro_pay.created_at
     steps[5].at = pro_pay.ready_for_approval_at or pro_pay.approved_at
