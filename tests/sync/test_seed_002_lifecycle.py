@@ -29,6 +29,7 @@ from tests.sync.conftest import rows
 
 async def _only_pro_pay(ctx: ServiceContext) -> ProPay:
     (pro_pay,) = await rows(ctx, ProPay)
+    assert isinstance(pro_pay, ProPay)
     return pro_pay
 
 
