@@ -25,8 +25,8 @@ from protiv.persistence.models import (
 )
 from protiv.services import queries
 from protiv.services.context import ServiceContext
-from schema.payout_loaders import PayoutLoaders
 from schema.editing_loaders import EditingLoaders
+from schema.payout_loaders import PayoutLoaders
 
 T = TypeVar("T")
 

@@ -26,9 +26,12 @@ Blame = Callable[[int, Any, DomainError], DomainError]
 
 
 def by_position(field: str) -> Blame:
-    """Name the record by its place in the caller's input list (``ids[3]``)."""
+    """Name the record by its place in the caller's input list (``ids[3]``); a refusal about
+    an input shared by all (a missing reason) keeps its own field."""
 
     def blame(index: int, _record: Any, error: DomainError) -> DomainError:
+        if error.field:
+            return error
         return _renamed(error, f"{field}[{index}]: {error.message}", [field, str(index)])
 
     return blame
@@ -44,9 +47,7 @@ def by_label(label: Callable[[Any], str]) -> Blame:
 
 
 def _renamed(error: DomainError, message: str, field: Sequence[str] | None) -> DomainError:
-    renamed = type(error)(message, code=error.code, field=field)
-    renamed.__cause__ = error
-    return renamed
+    return type(error)(message, code=error.code, field=field)
 
 
 async def flush(uow: UnitOfWork) -> None:
@@ -79,7 +80,10 @@ async def fire_all(
                 record, trigger, actor=acting, reason=reason, now=uow.now, via=via, **context
             )
         except DomainError as error:
-            raise (blame(index, record, error) if blame else error) from error
+            blamed = blame(index, record, error) if blame else error
+            if blamed is error:
+                raise
+            raise blamed from error
         sources.append(fired)
     await flush(uow)
     return [

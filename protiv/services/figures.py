@@ -54,22 +54,27 @@ class Wages:
 
 
 def _sum(items: Iterable[LineItem]) -> Decimal:
-    return sum((i.amount for i in items), ZERO)
+    return cents(sum((i.amount for i in items), ZERO))
 
 
 def totals(statement: Statement, items: Sequence[LineItem]) -> Totals:
     live = [i for i in items if i.status in LIVE]
     bonuses = _sum(i for i in live if i.amount > 0)
     deductions = _sum(i for i in live if i.amount < 0)
-    net = bonuses + deductions + statement.rollover
+    rollover, carried, written_off = (
+        cents(statement.rollover),
+        cents(statement.carried_forward),
+        cents(statement.written_off),
+    )
+    net = bonuses + deductions + rollover
     return Totals(
         bonuses=bonuses,
         deductions=deductions,
-        rollover=statement.rollover,
+        rollover=rollover,
         net=net,
-        carried_forward=statement.carried_forward,
-        written_off=statement.written_off,
-        payout=net - statement.carried_forward - statement.written_off,
+        carried_forward=carried,
+        written_off=written_off,
+        payout=net - carried - written_off,
         held=_sum(i for i in live if i.status is LineItemStatus.HELD),
         payable=_sum(i for i in live if i.status is LineItemStatus.PAYABLE),
         paid=_sum(i for i in live if i.status is LineItemStatus.PAID),
@@ -79,6 +84,7 @@ def totals(statement: Statement, items: Sequence[LineItem]) -> Totals:
 def wages(items_total: Decimal, hours: Decimal, cost: Decimal) -> Wages:
     """``items_total``: bonuses + deductions; ``hours`` and ``cost`` (Σ hours × wage) of the
     worker's time in the period. No time, no rates (None)."""
+    hours = cents(hours)  # hours are shown to the hundredth, like money
     if hours <= 0:
         return Wages(hours=hours, base_wage=None, bonus_per_hour=None, effective_wage=None)
     base = cents(cost / hours)
