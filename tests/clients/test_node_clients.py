@@ -11,21 +11,28 @@ from tests.clients.node import run_node
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json; charset=utf-8"
 
 
-async def _active_pro_pay(served: Served) -> str:
+async def _active_pro_pay(served: Served) -> tuple[str, str]:
+    """An ACTIVE ProPay's id, and the cursor of its last event ("" if not sequenced yet)."""
     import httpx
 
     async with httpx.AsyncClient() as http:
         response = await http.post(
             served.url,
-            json={"query": "{ proPays(first: 1, filter: {status: [ACTIVE]}) { nodes { id } } }"},
+            json={
+                "query": "{ proPays(first: 1, filter: {status: [ACTIVE]}) "
+                "{ nodes { id events { cursor } } } }"
+            },
             headers={"Authorization": f"Bearer {served.token}"},
         )
-    return str(response.json()["data"]["proPays"]["nodes"][0]["id"])
+    node = response.json()["data"]["proPays"]["nodes"][0]
+    return str(node["id"]), node["events"][-1]["cursor"] or ""
 
 
 async def test_graphql_ws_subscribes_receives_a_change_and_completes(served: Served) -> None:
-    pro_pay_id = await _active_pro_pay(served)
-    run = await run_node("graphql-ws-client.mjs", "subscribe", served.url, served.token, pro_pay_id)
+    pro_pay_id, after = await _active_pro_pay(served)
+    run = await run_node(
+        "graphql-ws-client.mjs", "subscribe", served.url, served.token, pro_pay_id, after
+    )
     assert run.returncode == 0, run.stderr
     report = run.json()
     assert report["canceled"] == {"data": {"proPayCancel": {"userErrors": []}}}

@@ -14,7 +14,9 @@ from gql.transport.websockets import WebsocketsTransport
 
 from tests.clients.conftest import Served
 
-ACTIVE = gql("{ proPays(first: 5, filter: {status: [ACTIVE]}) { nodes { id title version } } }")
+ACTIVE = gql(
+    "{ proPays(first: 5, filter: {status: [ACTIVE]}) { nodes { id title version events { cursor } } } }"
+)
 CANCEL = gql(
     """mutation Cancel($id: ID!, $version: Int) {
       proPayCancel(input: {id: $id, expectedVersion: $version, reason: "Paused (gql)"}) {
@@ -24,7 +26,7 @@ CANCEL = gql(
 )
 SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 CHANGES = gql(
-    """subscription($id: ID) { proPayStatusChanged(id: $id) {
+    """subscription($id: ID, $after: String) { proPayStatusChanged(id: $id, after: $after) {
       event { trigger from to actor } proPay { id status }
     } }"""
 )
@@ -74,9 +76,14 @@ async def test_gql_subscription_over_websocket_receives_a_status_change(served: 
             url=served.ws_url, init_payload={"Authorization": f"Bearer {served.token}"}
         )
         async with Client(transport=transport) as ws:
-            changes = ws.subscribe(GraphQLRequest(CHANGES, variable_values={"id": pro_pay["id"]}))
+            # Resuming after the ProPay's last event: the change arrives even if it commits
+            # before the server has registered the subscription.
+            after = pro_pay["events"][-1]["cursor"]
+            variables = {"id": pro_pay["id"], "after": after}
+            changes = ws.subscribe(GraphQLRequest(CHANGES, variable_values=variables))
             first = asyncio.ensure_future(anext(changes))
-            await asyncio.sleep(0.2)  # let the server register the subscription
+            if after is None:  # not sequenced yet: give the subscription a moment instead
+                await asyncio.sleep(0.3)
             await http.execute(_cancel(pro_pay["id"]))
             change = (await asyncio.wait_for(first, 5))["proPayStatusChanged"]
             await changes.aclose()

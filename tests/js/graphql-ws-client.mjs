@@ -1,15 +1,15 @@
 // The graphql-ws client (graphql-transport-ws protocol) against a served protiv.
-//   node graphql-ws-client.mjs subscribe HTTP_URL TOKEN PRO_PAY_ID
-//     subscribes to proPayStatusChanged, cancels the ProPay over HTTP, prints the event it
+//   node graphql-ws-client.mjs subscribe HTTP_URL TOKEN PRO_PAY_ID [AFTER_CURSOR]
+//     subscribes to proPayStatusChanged (resuming after AFTER_CURSOR, so nothing is missed), cancels the ProPay over HTTP, prints the event it
 //     receives as one JSON line, then completes the subscription.
 //   node graphql-ws-client.mjs bad-token HTTP_URL
 //     connects with a bad token; prints how the server closed the socket.
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 
-const [mode, httpUrl, token, proPayId] = process.argv.slice(2);
+const [mode, httpUrl, token, proPayId, after] = process.argv.slice(2);
 const wsUrl = httpUrl.replace(/^http/, 'ws');
-const SUBSCRIBE = `subscription($id: ID) { proPayStatusChanged(id: $id) {
+const SUBSCRIBE = `subscription($id: ID, $after: String) { proPayStatusChanged(id: $id, after: $after) {
   event { trigger from to } proPay { id status version } } }`;
 const CANCEL = `mutation($id: ID!) { proPayCancel(input: {id: $id, reason: "graphql-ws test"}) { userErrors { code } } }`;
 
@@ -23,10 +23,10 @@ async function subscribe() {
     retryAttempts: 0,
     on: { connected: () => connected() },
   });
-  const events = ws.iterate({ query: SUBSCRIBE, variables: { id: proPayId } });
+  const events = ws.iterate({ query: SUBSCRIBE, variables: { id: proPayId, after: after || null } });
   const first = events.next();
   await ready;
-  await new Promise((resolve) => setTimeout(resolve, 300)); // the server registers the subscription
+  if (!after) await new Promise((resolve) => setTimeout(resolve, 300)); // let the server register it
   const canceled = await fetch(httpUrl, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
