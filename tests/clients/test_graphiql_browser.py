@@ -46,7 +46,7 @@ async def test_graphiql_runs_a_tour_query_in_chromium(served: Served, tmp_path: 
         str(query_file),
         str(ROOT / "docs" / "state-machines" / "pro_pay.md"),
         str(out),
-        seconds=90,
+        seconds=120,
     )
 
     assert run.returncode == 0, run.stderr

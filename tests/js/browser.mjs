@@ -27,7 +27,7 @@ async function runQueryInGraphiQL(page) {
   page.on('requestfailed', (request) => failures.push(`${request.url()} ${request.failure()?.errorText}`));
   await page.goto(url);
   const queryEditor = page.locator('.graphiql-query-editor .CodeMirror');
-  await queryEditor.waitFor({ timeout: 20000 });
+  await queryEditor.waitFor({ timeout: 45000 });
   await page.getByRole('button', { name: 'Headers', exact: true }).click();
   const headersEditor = page.locator('section.graphiql-editor-tool .CodeMirror').last();
   await paste(page, headersEditor, JSON.stringify({ Authorization: `Bearer ${token}` }));
@@ -37,7 +37,7 @@ async function runQueryInGraphiQL(page) {
   await page.waitForFunction(
     () => document.querySelector('section.result-window .CodeMirror')?.CodeMirror.getValue().includes('"data"'),
     null,
-    { timeout: 20000 },
+    { timeout: 45000 },
   );
   await page.waitForTimeout(300); // let the editors settle before the picture
   await page.screenshot({ path: join(outDir, 'graphiql.png') });

@@ -56,6 +56,6 @@ async function badToken() {
 const timeout = setTimeout(() => {
   console.error('graphql-ws client: timed out');
   process.exit(1);
-}, 15000);
+}, 30000);
 await (mode === 'subscribe' ? subscribe() : badToken());
 clearTimeout(timeout);
