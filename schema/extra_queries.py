@@ -4,11 +4,7 @@ in schema/__init__.py so each area adds its own module without editing schema/qu
 import strawberry
 
 from schema.diagnostics import DiagnosticsQueries
+from schema.admin import AdminQueries
 from schema.payout_queries import PayoutQueries
 
 __all__ = ["AdminQueries", "DiagnosticsQueries", "PayoutQueries"]
-
-
-@strawberry.type
-class AdminQueries:
-    pass

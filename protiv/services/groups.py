@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from protiv import calc
 from protiv.domain.bonus import TimeKind
-from protiv.domain.errors import ValidationFailed
+from protiv.domain.errors import NotFound, ValidationFailed
 from protiv.domain.money import ZERO, split_exact
 from protiv.domain.permissions import require
 from protiv.domain.roles import Actor
@@ -82,7 +82,7 @@ async def create(
 
 def _check_members(members: list[ProPay], wanted: int) -> None:
     if len(members) != wanted:
-        raise ValidationFailed("Some of those ProPays do not exist.", field=["proPayIds"])
+        raise NotFound("Some of those ProPays do not exist.", field=["proPayIds"])
     for member in members:
         if member.group_id is not None:
             raise ValidationFailed(
