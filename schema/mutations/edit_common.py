@@ -67,7 +67,7 @@ async def run_edit(call: Callable[[], Awaitable[Edited]]) -> ProPayPayload:
 
 @strawberry.input(description="Which ProPay to edit, the version you saw, and why.")
 class EditTarget:
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(description="The ProPay to edit.")
     expected_version: int | None = strawberry.field(
         default=None, description="Refuse with CONFLICT if the ProPay is no longer at this version."
     )

@@ -8,9 +8,9 @@ import strawberry
 
 @strawberry.input(description="Role percents of the worker pool; they must total 100.")
 class RolePercentsInput:
-    crew: Decimal
-    crew_lead: Decimal
-    manager: Decimal
+    crew: Decimal = strawberry.field(description="Split between the crew by the distribution.")
+    crew_lead: Decimal = strawberry.field(description="To the crew lead.")
+    manager: Decimal = strawberry.field(description="To the manager.")
     company: Decimal = strawberry.field(
         default=Decimal(0), description="Kept by the company, never paid out."
     )
@@ -31,10 +31,10 @@ class RolePercentsInput:
 
 @strawberry.input(description="Days each role's line items are held after approval.")
 class RetentionDaysInput:
-    crew: int = 0
-    crew_lead: int = 0
-    manager: int = 0
-    other: int = 0
+    crew: int = strawberry.field(default=0, description="Crew bucket items.")
+    crew_lead: int = strawberry.field(default=0, description="Crew lead bucket items.")
+    manager: int = strawberry.field(default=0, description="Manager bucket items.")
+    other: int = strawberry.field(default=0, description="Other bucket items.")
 
     def as_settings(self) -> dict[str, int]:
         return {

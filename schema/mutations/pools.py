@@ -22,13 +22,19 @@ from schema.nodes.org import BonusPool, Branch, Division
     description="A new pool; left out: crew 70 / crew lead 20 / manager 10, savings 50%."
 )
 class BonusPoolCreateInput:
-    name: str
-    roles: RolePercentsInput | None = None
+    name: str = strawberry.field(description="1 to 120 characters.")
+    roles: RolePercentsInput | None = strawberry.field(
+        default=None, description="Role percents, totalling 100."
+    )
     split_savings_pct: Decimal = strawberry.field(
         default=Decimal(50), description="The workers' share of savings, in percent."
     )
-    retention_days: RetentionDaysInput | None = None
-    roll_over_negative: bool = True
+    retention_days: RetentionDaysInput | None = strawberry.field(
+        default=None, description="Days each role's line items are held (default 0)."
+    )
+    roll_over_negative: bool = strawberry.field(
+        default=True, description="A negative statement balance carries to the next statement."
+    )
     other_member_ids: list[strawberry.ID] = strawberry.field(
         default_factory=list, description="Workers sharing the OTHER bucket."
     )
@@ -36,38 +42,56 @@ class BonusPoolCreateInput:
 
 @strawberry.input(description="Change a pool; fields left out are kept. The result must total 100.")
 class BonusPoolUpdateInput:
-    id: strawberry.ID
-    expected_version: int | None = None
-    name: str | None = strawberry.UNSET
-    roles: RolePercentsInput | None = strawberry.UNSET
-    split_savings_pct: Decimal | None = strawberry.UNSET
-    retention_days: RetentionDaysInput | None = strawberry.UNSET
-    roll_over_negative: bool | None = strawberry.UNSET
-    other_member_ids: list[strawberry.ID] | None = strawberry.UNSET
+    id: strawberry.ID = strawberry.field(description="The pool to change.")
+    expected_version: int | None = strawberry.field(
+        default=None, description="Refuse with CONFLICT if the pool is no longer at this version."
+    )
+    name: str | None = strawberry.field(default=strawberry.UNSET, description="A new name.")
+    roles: RolePercentsInput | None = strawberry.field(
+        default=strawberry.UNSET, description="All five role percents, totalling 100."
+    )
+    split_savings_pct: Decimal | None = strawberry.field(
+        default=strawberry.UNSET, description="The workers' share of savings, in percent."
+    )
+    retention_days: RetentionDaysInput | None = strawberry.field(
+        default=strawberry.UNSET, description="Days each role's line items are held."
+    )
+    roll_over_negative: bool | None = strawberry.field(
+        default=strawberry.UNSET, description="A negative balance carries to the next statement."
+    )
+    other_member_ids: list[strawberry.ID] | None = strawberry.field(
+        default=strawberry.UNSET, description="Workers sharing the OTHER bucket (replaces them)."
+    )
 
 
 @strawberry.input(description="Delete a pool that nothing uses.")
 class BonusPoolDeleteInput:
-    id: strawberry.ID
-    expected_version: int | None = None
+    id: strawberry.ID = strawberry.field(description="The pool to delete.")
+    expected_version: int | None = strawberry.field(
+        default=None, description="Refuse with CONFLICT if the pool is no longer at this version."
+    )
 
 
 @strawberry.input(description="The company default pool (null: none, the built-in split applies).")
 class BonusPoolSetCompanyDefaultInput:
-    pool_id: strawberry.ID | None
+    pool_id: strawberry.ID | None = strawberry.field(description="The pool, or null for none.")
 
 
 @strawberry.input(description="A branch's pool (null: the company default applies).")
 class BranchSetPoolInput:
-    branch_id: strawberry.ID
-    pool_id: strawberry.ID | None
+    branch_id: strawberry.ID = strawberry.field(description="The branch.")
+    pool_id: strawberry.ID | None = strawberry.field(description="Its pool, or null for none.")
 
 
 @strawberry.input(description="A new division.")
 class DivisionCreateInput:
-    name: str
-    branch_id: strawberry.ID | None = None
-    pool_id: strawberry.ID | None = None
+    name: str = strawberry.field(description="1 to 200 characters, unique in its branch.")
+    branch_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The branch it belongs to."
+    )
+    pool_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Its pool, used before the branch's."
+    )
     route_ids: list[strawberry.ID] = strawberry.field(
         default_factory=list, description="The routes it holds (a route is in one division)."
     )
@@ -75,35 +99,51 @@ class DivisionCreateInput:
 
 @strawberry.input(description="Change a division; fields left out are kept, null clears.")
 class DivisionUpdateInput:
-    id: strawberry.ID
-    name: str | None = strawberry.UNSET
-    branch_id: strawberry.ID | None = strawberry.UNSET
-    pool_id: strawberry.ID | None = strawberry.UNSET
-    route_ids: list[strawberry.ID] | None = strawberry.UNSET
+    id: strawberry.ID = strawberry.field(description="The division to change.")
+    name: str | None = strawberry.field(default=strawberry.UNSET, description="A new name.")
+    branch_id: strawberry.ID | None = strawberry.field(
+        default=strawberry.UNSET, description="The branch it belongs to."
+    )
+    pool_id: strawberry.ID | None = strawberry.field(
+        default=strawberry.UNSET, description="Its pool."
+    )
+    route_ids: list[strawberry.ID] | None = strawberry.field(
+        default=strawberry.UNSET, description="The routes it holds (replaces them)."
+    )
 
 
 @strawberry.type(description="The pool as saved, or why nothing changed.")
 class BonusPoolPayload:
-    bonus_pool: BonusPool | None = None
-    user_errors: list[UserError] = strawberry.field(default_factory=list)
+    bonus_pool: BonusPool | None = strawberry.field(default=None, description="The pool as saved.")
+    user_errors: list[UserError] = strawberry.field(
+        default_factory=list, description="Why nothing changed, if it did not."
+    )
 
 
 @strawberry.type(description="The id of the deleted pool, or why nothing changed.")
 class BonusPoolDeletePayload:
-    deleted_id: strawberry.ID | None = None
-    user_errors: list[UserError] = strawberry.field(default_factory=list)
+    deleted_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The id of the deleted pool."
+    )
+    user_errors: list[UserError] = strawberry.field(
+        default_factory=list, description="Why nothing changed, if it did not."
+    )
 
 
 @strawberry.type(description="The branch as saved, or why nothing changed.")
 class BranchPayload:
-    branch: Branch | None = None
-    user_errors: list[UserError] = strawberry.field(default_factory=list)
+    branch: Branch | None = strawberry.field(default=None, description="The branch as saved.")
+    user_errors: list[UserError] = strawberry.field(
+        default_factory=list, description="Why nothing changed, if it did not."
+    )
 
 
 @strawberry.type(description="The division as saved, or why nothing changed.")
 class DivisionPayload:
-    division: Division | None = None
-    user_errors: list[UserError] = strawberry.field(default_factory=list)
+    division: Division | None = strawberry.field(default=None, description="The division as saved.")
+    user_errors: list[UserError] = strawberry.field(
+        default_factory=list, description="Why nothing changed, if it did not."
+    )
 
 
 def _create_settings(input: BonusPoolCreateInput) -> pools.PoolSettings:

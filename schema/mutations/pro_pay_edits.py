@@ -29,9 +29,9 @@ from schema.mutations.pool_inputs import RolePercentsInput
 
 @strawberry.input(description="One task's budget: hours for TASK_HOURS, amount for TASK_AMOUNT.")
 class TaskBudgetEdit:
-    task: str
-    hours: Decimal | None = None
-    amount: Decimal | None = None
+    task: str = strawberry.field(description="The task name its time entries carry.")
+    hours: Decimal | None = strawberry.field(default=None, description="TASK_HOURS: hours.")
+    amount: Decimal | None = strawberry.field(default=None, description="TASK_AMOUNT: dollars.")
 
 
 @strawberry.input(
@@ -40,14 +40,20 @@ class TaskBudgetEdit:
     "quantity; TASK_HOURS / TASK_AMOUNT: tasks). The adjustment is kept."
 )
 class ProPayUpdateBudgetInput(EditTarget):
-    type: BudgetType
-    hours: Decimal | None = None
-    amount: Decimal | None = None
-    contract_price: Decimal | None = None
-    labor_pct: Decimal | None = strawberry.field(default=None, description="30 means 30%.")
-    rate: Decimal | None = None
-    quantity: Decimal | None = None
-    tasks: list[TaskBudgetEdit] | None = None
+    type: BudgetType = strawberry.field(description="How the budget is set.")
+    hours: Decimal | None = strawberry.field(default=None, description="HOURS: budget hours.")
+    amount: Decimal | None = strawberry.field(default=None, description="AMOUNT: dollars.")
+    contract_price: Decimal | None = strawberry.field(
+        default=None, description="CONTRACT_PRICE: the job's price."
+    )
+    labor_pct: Decimal | None = strawberry.field(
+        default=None, description="CONTRACT_PRICE: the labour share of the price; 30 means 30%."
+    )
+    rate: Decimal | None = strawberry.field(default=None, description="RATE: dollars per unit.")
+    quantity: Decimal | None = strawberry.field(default=None, description="RATE: units.")
+    tasks: list[TaskBudgetEdit] | None = strawberry.field(
+        default=None, description="TASK_HOURS / TASK_AMOUNT: one budget per task."
+    )
 
 
 @strawberry.input(
@@ -56,13 +62,15 @@ class ProPayUpdateBudgetInput(EditTarget):
     "restores it."
 )
 class ProPayUpdateBudgetAdjustmentInput(EditTarget):
-    type: AdjustmentType
-    value: Decimal | None = None
+    type: AdjustmentType = strawberry.field(description="The kind of adjustment.")
+    value: Decimal | None = strawberry.field(
+        default=None, description="Percent, factor, dollars or hours, by type; none for NONE."
+    )
 
 
 @strawberry.input(description="How the crew bucket is split between workers.")
 class ProPayUpdateDistributionInput(EditTarget):
-    distribution: Distribution
+    distribution: Distribution = strawberry.field(description="How the crew bucket is split.")
     crew_lead_weight: Decimal | None = strawberry.field(
         default=strawberry.UNSET,
         description=f"The crew lead's weight under CREW_LEAD_WEIGHTED (default 1.5). {KEEP_OR_CLEAR}",
@@ -82,7 +90,7 @@ class ProPayUpdateLeadsInput(EditTarget):
 
 @strawberry.input(description=f"One worker's overrides on this ProPay only. {KEEP_OR_CLEAR}")
 class ProPaySetCrewMemberInput(EditTarget):
-    worker_id: strawberry.ID
+    worker_id: strawberry.ID = strawberry.field(description="The worker the overrides are for.")
     remove_bonus: bool | None = strawberry.field(
         default=strawberry.UNSET,
         description="True: hours count as cost, no share. Null: the worker's own setting.",
@@ -121,9 +129,13 @@ class ProPayUpdatePoolInput(EditTarget):
     "from the pool it uses now. Switch back with proPayUpdatePool."
 )
 class ProPaySetOwnPoolInput(EditTarget):
-    roles: RolePercentsInput
-    split_savings_pct: Decimal | None = strawberry.UNSET
-    other_member_ids: list[strawberry.ID] | None = strawberry.UNSET
+    roles: RolePercentsInput = strawberry.field(description="The role percents, totalling 100.")
+    split_savings_pct: Decimal | None = strawberry.field(
+        default=strawberry.UNSET, description="The workers' share of savings, in percent."
+    )
+    other_member_ids: list[strawberry.ID] | None = strawberry.field(
+        default=strawberry.UNSET, description="Workers sharing the OTHER bucket."
+    )
 
 
 def _budget(input: ProPayUpdateBudgetInput) -> BudgetInput:

@@ -22,53 +22,65 @@ from schema.nodes.records import Event
 
 @strawberry.input(description="A pass/fail question to answer before approval (starts PENDING).")
 class ProPayAddDisqualifierInput(EditTarget):
-    name: str
+    name: str = strawberry.field(description="The question, e.g. 'Site left clean'.")
 
 
 @strawberry.input(description="Answer a disqualifier: PASSED, or FAILED (the bonus becomes $0).")
 class ProPayAnswerDisqualifierInput:
-    disqualifier_id: strawberry.ID
-    result: DisqualifierResult
+    disqualifier_id: strawberry.ID = strawberry.field(description="The disqualifier to answer.")
+    result: DisqualifierResult = strawberry.field(description="PASSED or FAILED.")
     expected_version: int | None = strawberry.field(
         default=None, description="The ProPay's version you saw (CONFLICT if it moved on)."
     )
-    reason: str | None = None
+    reason: str | None = strawberry.field(default=None, description="Why; kept in the event.")
 
 
 @strawberry.input(description="Remove a disqualifier from an ACTIVE ProPay.")
 class ProPayRemoveDisqualifierInput:
-    disqualifier_id: strawberry.ID
-    expected_version: int | None = None
-    reason: str | None = None
+    disqualifier_id: strawberry.ID = strawberry.field(description="The disqualifier to remove.")
+    expected_version: int | None = strawberry.field(
+        default=None, description="The ProPay's version you saw (CONFLICT if it moved on)."
+    )
+    reason: str | None = strawberry.field(default=None, description="Why; kept in the event.")
 
 
 @strawberry.input(description="A fixed amount off the worker pool, before the role split.")
 class ProPayAddPenaltyInput(EditTarget):
-    name: str
+    name: str = strawberry.field(description="What it is for, e.g. 'Damaged tool'.")
     amount: Decimal = strawberry.field(description="Dollars, whole cents, more than 0.")
 
 
 @strawberry.input(description="Remove a penalty from an ACTIVE ProPay.")
 class ProPayRemovePenaltyInput:
-    penalty_id: strawberry.ID
-    expected_version: int | None = None
-    reason: str | None = None
+    penalty_id: strawberry.ID = strawberry.field(description="The penalty to remove.")
+    expected_version: int | None = strawberry.field(
+        default=None, description="The ProPay's version you saw (CONFLICT if it moved on)."
+    )
+    reason: str | None = strawberry.field(default=None, description="Why; kept in the event.")
 
 
 @strawberry.type(description="The ProPay, the disqualifier, the event, or why nothing changed.")
 class ProPayDisqualifierPayload:
-    pro_pay: ProPay | None = None
-    disqualifier: Disqualifier | None = None
-    event: Event | None = None
-    user_errors: list[UserError] = strawberry.field(default_factory=list)
+    pro_pay: ProPay | None = strawberry.field(default=None, description="The ProPay as committed.")
+    disqualifier: Disqualifier | None = strawberry.field(
+        default=None, description="The disqualifier added or answered."
+    )
+    event: Event | None = strawberry.field(
+        default=None, description="The edit event (null when nothing changed)."
+    )
+    user_errors: list[UserError] = strawberry.field(
+        default_factory=list, description="Why nothing changed, if it did not."
+    )
 
 
 @strawberry.type(description="The ProPay, the penalty, the event, or why nothing changed.")
 class ProPayPenaltyPayload:
-    pro_pay: ProPay | None = None
-    penalty: Penalty | None = None
-    event: Event | None = None
-    user_errors: list[UserError] = strawberry.field(default_factory=list)
+    pro_pay: ProPay | None = strawberry.field(default=None, description="The ProPay as committed.")
+    penalty: Penalty | None = strawberry.field(default=None, description="The penalty added.")
+    event: Event | None = strawberry.field(default=None, description="The edit event.")
+    user_errors: list[UserError] = strawberry.field(
+        default_factory=list, description="Why nothing changed, if it did not."
+    )
 
 
 def _parts(done: Edited) -> dict[str, Any]:

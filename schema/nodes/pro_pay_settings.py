@@ -18,9 +18,9 @@ from schema.nodes.records import Worker
 
 @strawberry.type(description="One task's budget of a TASK_HOURS or TASK_AMOUNT budget.")
 class TaskBudget:
-    task: str
-    hours: Decimal | None
-    amount: Decimal | None
+    task: str = strawberry.field(description="The task name time entries carry.")
+    hours: Decimal | None = strawberry.field(description="Budget hours (TASK_HOURS).")
+    amount: Decimal | None = strawberry.field(description="Budget dollars (TASK_AMOUNT).")
 
 
 @strawberry.type(description="A worker's overrides on this ProPay only (null: not overridden).")
@@ -35,7 +35,7 @@ class CrewOverride:
     )
     worker_id: strawberry.Private[int]
 
-    @strawberry.field
+    @strawberry.field(description="The worker these overrides are for.")
     async def worker(self, info: Info) -> Worker | None:
         row = await info.context.loaders.worker.load(self.worker_id)
         return Worker.from_row(row) if row else None
@@ -52,7 +52,9 @@ async def _worker(info: Info, worker_id: int | None) -> Worker | None:
 class ProPaySettings:
     row: strawberry.Private[models.ProPay]
 
-    @strawberry.field(description="True while ACTIVE: budget, pool, crew and safeguards can change.")
+    @strawberry.field(
+        description="True while ACTIVE: budget, pool, crew and safeguards can change."
+    )
     def editable(self) -> bool:
         return locked_reason(self.row.status) is None
 
