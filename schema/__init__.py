@@ -19,12 +19,15 @@ from schema.mutations.integrations import IntegrationsMutations
 from schema.mutations.payouts import PayoutsMutations
 from schema.mutations.sync import SyncMutations
 from schema.mutations.transitions import TransitionMutations
+from schema.mutations.webhooks import WebhookMutations
 from schema.pool_queries import PoolQueries
 from schema.queries import Query as CoreQuery
 from schema.subscriptions import Subscription
+from schema.webhooks import WebhookQueries
 
 Query = merge_types(
-    "Query", (CoreQuery, DiagnosticsQueries, PayoutQueries, AdminQueries, PoolQueries)
+    "Query",
+    (CoreQuery, DiagnosticsQueries, PayoutQueries, AdminQueries, PoolQueries, WebhookQueries),
 )
 Mutation = merge_types(
     "Mutation",
@@ -35,6 +38,7 @@ Mutation = merge_types(
         IntegrationsMutations,
         PayoutsMutations,
         AdminMutations,
+        WebhookMutations,
     ),
 )
 READS = "Reads, scoped to your company: keyset connections, and `node(id:)` for any record."

@@ -26,6 +26,7 @@ from protiv.persistence.models import (
 from protiv.services import queries
 from protiv.services.context import ServiceContext
 from schema.editing_loaders import EditingLoaders
+from schema.webhook_loaders import WebhookLoaders
 from schema.payout_loaders import PayoutLoaders
 
 T = TypeVar("T")
@@ -58,6 +59,7 @@ class Loaders:
         self.preview: DataLoader[int, dict[str, Any] | str | None] = DataLoader(self._previews)
         self.payouts = PayoutLoaders(ctx, company_id)  # statements' time, for wage metrics
         self.editing = EditingLoaders(ctx, company_id)  # pools, divisions, ProPay settings
+        self.webhooks = WebhookLoaders(ctx, company_id)  # deliveries' attempts
 
     def _by_id(self, model: type[T]) -> DataLoader[int, T | None]:
         async def load(ids: Sequence[int]) -> Sequence[T | None]:

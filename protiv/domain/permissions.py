@@ -94,6 +94,8 @@ ACTION_ROLES: dict[str, frozenset[Role]] = {
     "pro_pay.safeguard": frozenset((A, M)),  # add/answer disqualifiers, add/remove penalties
     "bonus_pool.manage": frozenset((A,)),  # create, change, delete, assign pools
     "division.manage": frozenset((A,)),  # create and rename divisions
+    "webhook.manage": frozenset((A,)),  # register, change, delete endpoints; retry deliveries
+    "webhook.read": frozenset((A, I)),  # endpoints, their deliveries and attempts
 }
 
 

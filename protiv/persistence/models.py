@@ -23,6 +23,7 @@ from protiv.persistence.org import (
     Route,
 )
 from protiv.persistence.syncing import ExclusionRule, SyncIssue
+from protiv.persistence.webhooks import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from protiv.persistence.work import Job, Milestone, TimeEntry, Worker
 
 __all__ = [
@@ -52,5 +53,8 @@ __all__ = [
     "SyncIssue",
     "SyncRun",
     "TimeEntry",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookEndpoint",
     "Worker",
 ]

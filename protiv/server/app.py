@@ -18,7 +18,9 @@ from protiv.server.scheduler import Scheduler, jobs
 from protiv.server.view import ProtivGraphQL
 from protiv.services.context import ServiceContext
 from protiv.services.relay import Relay
+from protiv.services.webhook_delivery import WebhookDispatcher
 from schema import schema
+from schema.webhooks import webhook_message
 
 
 def create_app(
@@ -38,6 +40,7 @@ def create_app(
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         async with (
             Relay(services),  # every process's events to this one's subscribers
+            WebhookDispatcher(services, webhook_message),  # signed, retried webhooks
             Scheduler(services, jobs(settings)),  # periodic jobs: protiv/server/scheduler.py
         ):
             yield
@@ -58,6 +61,7 @@ def create_app(
             *graphiql.routes(),  # GraphiQL's scripts, when vendored (scripts/vendor-graphiql)
         ],
         lifespan=lifespan,
+        max_body_size=settings.max_body_bytes,  # 413 beyond it (PROTIV_MAX_BODY_BYTES)
     )
     app.state.services = services
     return app

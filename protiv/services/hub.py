@@ -9,8 +9,8 @@ Only ``feed.deliver`` publishes: committed events, in feed position order, each 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 
 from protiv.domain.errors import Conflict
 from protiv.domain.events import EventRecord
@@ -43,12 +43,16 @@ class EventHub:
         self._queue_size = queue_size
         self.position: int | None = None  # the feed position of the last event published
         self.delivering = asyncio.Lock()
+        self._watchers: set[Callable[[], None]] = set()
 
     @property
     def subscriber_count(self) -> int:
         return len(self._subscribers)
 
     def publish(self, events: list[EventRecord]) -> None:
+        if events:
+            for watcher in list(self._watchers):
+                watcher()
         for subscriber in list(self._subscribers):
             for event in events:
                 if not subscriber.predicate(event):
@@ -59,6 +63,16 @@ class EventHub:
                     subscriber.overflowed = True
                     self._subscribers.discard(subscriber)
                     break
+
+    @contextmanager
+    def watching(self, callback: Callable[[], None]) -> Iterator[None]:
+        """Call ``callback`` whenever events are published (cheap and synchronous: it wakes a
+        background worker, such as the webhook dispatcher, that reads the table itself)."""
+        self._watchers.add(callback)
+        try:
+            yield
+        finally:
+            self._watchers.discard(callback)
 
     @asynccontextmanager
     async def subscribe(self, predicate: Predicate) -> AsyncIterator[AsyncIterator[EventRecord]]:

@@ -13,6 +13,7 @@ from protiv.domain.statuses import EntityKind
 from protiv.persistence.models import Event, ProPay
 from protiv.services import sync
 from protiv.services.context import ServiceContext
+from tests.api.conftest import api, client, tokens_by_role  # noqa: F401  (the webhook API tests)
 from tests.services.batches import crew_batch
 
 
