@@ -28,6 +28,7 @@ class Settings:
     port: int = 8000
     allowed_origins: tuple[str, ...] = field(default_factory=tuple)
     scheduler_seconds: float = 60.0
+    max_body_bytes: int = 8 * 1024 * 1024  # a bigger HTTP request body is answered 413
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -39,4 +40,5 @@ class Settings:
             host=os.environ.get("PROTIV_HOST", "127.0.0.1"),
             port=int(os.environ.get("PROTIV_PORT", "8000")),
             allowed_origins=tuple(o.strip() for o in origins.split(",") if o.strip()),
+            max_body_bytes=int(os.environ.get("PROTIV_MAX_BODY_BYTES", str(8 * 1024 * 1024))),
         )

@@ -21,11 +21,11 @@ def free_port() -> int:
 
 
 @asynccontextmanager
-async def serving(ctx: ServiceContext) -> AsyncIterator[str]:
+async def serving(ctx: ServiceContext, settings: Settings | None = None) -> AsyncIterator[str]:
     """Serve the app; yields its base URL (http://127.0.0.1:PORT)."""
     port = free_port()
     config = uvicorn.Config(
-        create_app(Settings(), services=ctx),
+        create_app(settings or Settings(), services=ctx),
         host="127.0.0.1",
         port=port,
         log_level="warning",
