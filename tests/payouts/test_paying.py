@@ -4,6 +4,7 @@ rollover on; reopen takes a carry back. On a real database."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date
 from decimal import Decimal
 
@@ -186,3 +187,22 @@ async def test_void_passes_a_rollover_on(ctx, admin, payroll):
     assert voided.carried_forward == D("-200.00")
     assert (await statement(ctx, voided.carried_to_id)).rollover == D("-200.00")
     assert await accounted(ctx) == live_sum(await items(ctx))
+
+
+async def test_subscribers_get_every_line_item_and_statement_change(ctx, admin, payroll):
+    await approved(ctx, admin)
+    w1 = (await workers(ctx))["W-1"]
+    statement_id = (await _deduction(ctx, payroll, w1, "-200.00")).statement_id
+    seen = []
+    async with ctx.hub.subscribe(lambda e: True) as events:
+        await statements.pay(ctx, payroll, statement_id, PAY_DATE)
+        while len(seen) < 5:
+            record = await asyncio.wait_for(anext(events), 5)
+            seen.append((record.entity.value, record.trigger, record.from_status, record.to_status))
+    assert seen == [
+        ("STATEMENT", "open", None, "OPEN"),  # the next period's, for the carry
+        ("STATEMENT", "pay", "OPEN", "PAID"),
+        ("STATEMENT", "rollover", "OPEN", "OPEN"),
+        ("LINE_ITEM", "pay", "PAYABLE", "PAID"),
+        ("LINE_ITEM", "move", "HELD", "HELD"),  # W-1's bonus, still held
+    ]
