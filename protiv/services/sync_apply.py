@@ -18,7 +18,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from protiv.domain.errors import Conflict
 from protiv.domain.exclusions import JobFacts, first_match
-from protiv.domain.statuses import EntityKind, JobStatus
+from protiv.domain.statuses import EntityKind, JobStatus, JobTrigger
 from protiv.persistence.models import Job, Milestone
 from protiv.services import sync_effects as effects
 from protiv.services.sync_records import PARSERS, Ignored, Rejected
@@ -58,6 +58,7 @@ class Chunk:
         self.budget_changes: list[tuple[Job, dict[str, Any]]] = []
         self.released: list[Job] = []
         self.completed_milestones: list[Milestone] = []
+        self.paths: dict[Job, list[JobTrigger]] = {}
 
     async def run(self, records: Sequence[Mapping[str, Any]]) -> None:
         parsed: list[tuple[str, dict[str, Any]]] = []
@@ -239,7 +240,7 @@ class Chunk:
         moved = await self._move_jobs()
         canceled = [j.id for j in moved if j.status is JobStatus.CANCELED]
         report.pro_pays_canceled += await effects.cancel_for_jobs(self.uow, actor, canceled)
-        reopened = [j.id for j in moved if j.status is JobStatus.IN_PROGRESS]
+        reopened = [j.id for j in moved if JobTrigger.REOPEN in self.paths[j]]
         await effects.leave_queue(self.uow, actor, reopened)
         done = {j.id for j in [*moved, *fresh] if j.status is JobStatus.COMPLETED}
         report.queued_for_approval += await effects.queue_for_approval(
@@ -256,7 +257,7 @@ class Chunk:
     async def _move_jobs(self) -> list[Job]:
         """Fire each job's path to the status the source reports, one round per step."""
         paths = {job: path_to(job.status, target) for job, target in self.targets}
-        paths = {job: path for job, path in paths.items() if path}
+        paths = self.paths = {job: path for job, path in paths.items() if path}
         for step in range(max((len(p) for p in paths.values()), default=0)):
             fired = [
                 (

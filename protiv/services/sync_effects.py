@@ -151,6 +151,8 @@ def _final_figures(pro_pay: ProPay, data: calculation.Inputs) -> str:
 
 async def leave_queue(uow: UnitOfWork, actor: Actor, job_ids: Sequence[int]) -> None:
     """A job reopened at the source: its ACTIVE ProPays leave the approval queue."""
+    if not job_ids:
+        return
     pro_pays = [p for p in await _active_pro_pays(uow, job_ids=job_ids) if p.ready_for_approval_at]
     for pro_pay in pro_pays:
         pro_pay.ready_for_approval_at = None
