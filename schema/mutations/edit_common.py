@@ -10,6 +10,7 @@ import strawberry
 from protiv.domain.errors import ValidationFailed
 from protiv.services.editing import KEEP, Edited, Keep
 from schema.errors import UserError, attempt
+from schema.idempotency import key_field
 from schema.ids import from_global
 from schema.mutations.payloads import ProPayPayload
 from schema.nodes.pro_pay import ProPay
@@ -74,3 +75,4 @@ class EditTarget:
     reason: str | None = strawberry.field(
         default=None, description="Why; kept in the edit's event with the list of changes."
     )
+    idempotency_key: str | None = key_field()

@@ -18,6 +18,7 @@ from protiv.services.sync_report import FAILED
 from schema.context import Info
 from schema.enums import WorkerRole
 from schema.errors import UserError, attempt
+from schema.idempotency import key_field
 from schema.ids import from_global
 from schema.mutations.payloads import TransitionInput
 from schema.mutations.sync import SyncPayload
@@ -39,6 +40,7 @@ class IntegrationCreateInput:
     drop_folder: str | None = strawberry.field(
         default=None, description="A folder to pick JSON, JSON Lines or CSV files up from."
     )
+    idempotency_key: str | None = key_field()
 
 
 @strawberry.input(description="Change an integration's settings; omitted fields stay.")
@@ -53,11 +55,13 @@ class IntegrationUpdateInput:
     drop_folder: str | None = strawberry.field(
         default=strawberry.UNSET, description='Its drop folder ("" removes it).'
     )
+    idempotency_key: str | None = key_field()
 
 
 @strawberry.input(description="Run an integration's sync now.")
 class IntegrationResyncInput:
     id: strawberry.ID = strawberry.field(description="The integration.")
+    idempotency_key: str | None = key_field()
 
 
 @strawberry.type(description="The integration as committed, the event written, or why not.")
@@ -76,6 +80,7 @@ class ExclusionRuleCreateInput:
     kind: ExclusionKind = strawberry.field(description="What it matches.")
     value: str = strawberry.field(description="The value, or a pattern such as TEST*.")
     note: str | None = strawberry.field(default=None, description="Why the rule exists.")
+    idempotency_key: str | None = key_field()
 
 
 @strawberry.input(description="Change an exclusion rule; omitted fields stay.")
@@ -85,12 +90,14 @@ class ExclusionRuleUpdateInput:
     kind: ExclusionKind | None = strawberry.field(default=None, description="What it matches.")
     value: str | None = strawberry.field(default=None, description="The value or pattern.")
     note: str | None = strawberry.field(default=None, description="Why the rule exists.")
+    idempotency_key: str | None = key_field()
 
 
 @strawberry.input(description="Delete an exclusion rule (kept for the jobs that name it).")
 class ExclusionRuleDeleteInput:
     id: strawberry.ID = strawberry.field(description="The rule.")
     expected_version: int | None = strawberry.field(default=None, description="CONFLICT if stale.")
+    idempotency_key: str | None = key_field()
 
 
 @strawberry.type(description="The rule as committed, or why nothing changed.")
@@ -112,6 +119,7 @@ class WorkerUpdateInput:
     role: WorkerRole | None = strawberry.field(default=None, description="Role in the field.")
     active: bool | None = strawberry.field(default=None, description="False deactivates.")
     reason: str | None = strawberry.field(default=None, description="Why; kept in the event.")
+    idempotency_key: str | None = key_field()
 
 
 @strawberry.input(description="Add a synced job's missing budget (hours or dollars) or manager.")
@@ -128,6 +136,7 @@ class JobUpdateInput:
         default=None, description="The Worker who manages the job."
     )
     reason: str | None = strawberry.field(default=None, description="Why; kept in the event.")
+    idempotency_key: str | None = key_field()
 
 
 @strawberry.input(description="Update a milestone's progress.")
@@ -136,6 +145,7 @@ class MilestoneProgressInput:
     expected_version: int | None = strawberry.field(default=None, description="CONFLICT if stale.")
     progress_pct: decimal.Decimal = strawberry.field(description="0 to 100.")
     reason: str | None = strawberry.field(default=None, description="Why; kept in the event.")
+    idempotency_key: str | None = key_field()
 
 
 @strawberry.type(description="The worker as committed, the edit's event, or why not.")

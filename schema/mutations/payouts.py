@@ -15,6 +15,7 @@ from protiv.domain.statuses import LineItemTrigger
 from protiv.services import manual_items, pay_schedule, payouts, release
 from schema.context import Info
 from schema.errors import UserError, attempt
+from schema.idempotency import key_field
 from schema.ids import from_global
 from schema.mutations.payloads import LineItemPayload
 from schema.nodes.ledger import LineItem, Statement
@@ -45,12 +46,14 @@ class LineItemCreateInput:
     release_at: datetime.datetime | None = strawberry.field(
         default=None, description="For a held item: when the scheduler releases it."
     )
+    idempotency_key: str | None = key_field()
 
 
 @strawberry.input(description="Many line items, one action, one reason: all or nothing.")
 class LineItemsInput:
     ids: list[strawberry.ID]
     reason: str | None = strawberry.field(default=None, description="Kept in every event.")
+    idempotency_key: str | None = key_field()
 
 
 @strawberry.input(description="Pay every OPEN statement of a pay period: all or nothing.")
@@ -58,6 +61,7 @@ class PayPeriodPayInput:
     period_id: strawberry.ID
     pay_date: datetime.date = strawberry.field(description="The date the money reaches workers.")
     reason: str | None = None
+    idempotency_key: str | None = key_field()
 
 
 @strawberry.input(description="Change the company's payroll cycle or waiting period (admin).")
@@ -67,6 +71,7 @@ class PayScheduleInput:
         default=None, description="A first day of a period: fixes the weekday (weekly, biweekly)."
     )
     waiting_days: int | None = None
+    idempotency_key: str | None = key_field()
 
 
 @strawberry.input(description="A branch's own payroll cycle; kind null: follow the company's.")
@@ -74,6 +79,7 @@ class BranchPayScheduleInput:
     branch_id: strawberry.ID
     kind: PeriodKind | None = None
     anchor: datetime.date | None = None
+    idempotency_key: str | None = key_field()
 
 
 @strawberry.type(description="The line items as committed and their events, or why none changed.")

@@ -12,6 +12,7 @@ from protiv.services import divisions, pools
 from protiv.services.divisions import DivisionInput
 from schema.context import Info
 from schema.errors import UserError, attempt
+from schema.idempotency import key_field
 from schema.ids import from_global
 from schema.mutations.edit_common import kept_id, kept_ids, not_null
 from schema.mutations.pool_inputs import RetentionDaysInput, RolePercentsInput
@@ -38,6 +39,7 @@ class BonusPoolCreateInput:
     other_member_ids: list[strawberry.ID] = strawberry.field(
         default_factory=list, description="Workers sharing the OTHER bucket."
     )
+    idempotency_key: str | None = key_field()
 
 
 @strawberry.input(description="Change a pool; fields left out are kept. The result must total 100.")
@@ -62,6 +64,7 @@ class BonusPoolUpdateInput:
     other_member_ids: list[strawberry.ID] | None = strawberry.field(
         default=strawberry.UNSET, description="Workers sharing the OTHER bucket (replaces them)."
     )
+    idempotency_key: str | None = key_field()
 
 
 @strawberry.input(description="Delete a pool that nothing uses.")
@@ -70,17 +73,20 @@ class BonusPoolDeleteInput:
     expected_version: int | None = strawberry.field(
         default=None, description="Refuse with CONFLICT if the pool is no longer at this version."
     )
+    idempotency_key: str | None = key_field()
 
 
 @strawberry.input(description="The company default pool (null: none, the built-in split applies).")
 class BonusPoolSetCompanyDefaultInput:
     pool_id: strawberry.ID | None = strawberry.field(description="The pool, or null for none.")
+    idempotency_key: str | None = key_field()
 
 
 @strawberry.input(description="A branch's pool (null: the company default applies).")
 class BranchSetPoolInput:
     branch_id: strawberry.ID = strawberry.field(description="The branch.")
     pool_id: strawberry.ID | None = strawberry.field(description="Its pool, or null for none.")
+    idempotency_key: str | None = key_field()
 
 
 @strawberry.input(description="A new division.")
@@ -95,6 +101,7 @@ class DivisionCreateInput:
     route_ids: list[strawberry.ID] = strawberry.field(
         default_factory=list, description="The routes it holds (a route is in one division)."
     )
+    idempotency_key: str | None = key_field()
 
 
 @strawberry.input(description="Change a division; fields left out are kept, null clears.")
@@ -110,6 +117,7 @@ class DivisionUpdateInput:
     route_ids: list[strawberry.ID] | None = strawberry.field(
         default=strawberry.UNSET, description="The routes it holds (replaces them)."
     )
+    idempotency_key: str | None = key_field()
 
 
 @strawberry.type(description="The pool as saved, or why nothing changed.")

@@ -13,6 +13,7 @@ from protiv.services.editing import Edited
 from schema.context import Info
 from schema.enums import DisqualifierResult
 from schema.errors import UserError, attempt
+from schema.idempotency import key_field
 from schema.ids import from_global
 from schema.mutations.edit_common import EditTarget, run_edit
 from schema.mutations.payloads import ProPayPayload
@@ -33,6 +34,7 @@ class ProPayAnswerDisqualifierInput:
         default=None, description="The ProPay's version you saw (CONFLICT if it moved on)."
     )
     reason: str | None = strawberry.field(default=None, description="Why; kept in the event.")
+    idempotency_key: str | None = key_field()
 
 
 @strawberry.input(description="Remove a disqualifier from an ACTIVE ProPay.")
@@ -42,6 +44,7 @@ class ProPayRemoveDisqualifierInput:
         default=None, description="The ProPay's version you saw (CONFLICT if it moved on)."
     )
     reason: str | None = strawberry.field(default=None, description="Why; kept in the event.")
+    idempotency_key: str | None = key_field()
 
 
 @strawberry.input(description="A fixed amount off the worker pool, before the role split.")
@@ -57,6 +60,7 @@ class ProPayRemovePenaltyInput:
         default=None, description="The ProPay's version you saw (CONFLICT if it moved on)."
     )
     reason: str | None = strawberry.field(default=None, description="Why; kept in the event.")
+    idempotency_key: str | None = key_field()
 
 
 @strawberry.type(description="The ProPay, the disqualifier, the event, or why nothing changed.")

@@ -13,6 +13,7 @@ from protiv.services import sync
 from protiv.services.sync_report import FAILED
 from schema.context import Info
 from schema.errors import UserError, attempt
+from schema.idempotency import key_field
 from schema.nodes.sync_runs import SyncReport
 
 
@@ -27,6 +28,7 @@ class SyncBatchInput:
     provider: str = strawberry.field(
         default="api", description="Which integration sends them: api, file, aspire, jobber."
     )
+    idempotency_key: str | None = key_field()
 
 
 @strawberry.type(description="What a sync did, or why it was refused.")

@@ -51,11 +51,13 @@ class WebhookEndpointRotateSecretInput:
 @strawberry.input(description="Which endpoint to delete, with its deliveries.")
 class WebhookEndpointDeleteInput:
     id: strawberry.ID
+    idempotency_key: str | None = key_field()
 
 
 @strawberry.input(description="Which delivery to send again.")
 class WebhookDeliveryRetryInput:
     id: strawberry.ID
+    idempotency_key: str | None = key_field()
 
 
 @strawberry.type(description="The endpoint as saved, or why nothing changed.")

@@ -27,7 +27,8 @@ K = EntityKind
 class Mutation:
     """``permission``: a TRIGGER_ROLES key or an ACTION_ROLES key. ``input``: a valid input
     naming our records (None: the mutation takes none). ``names_records``: the rival, sending
-    our ids, must be answered NOT_FOUND. ``natural``: idempotent by nature (no key needed)."""
+    our ids, must be answered NOT_FOUND. ``natural``: takes no idempotency key, because doing it
+    again changes nothing more (revoking a token, releasing what is due)."""
 
     permission: tuple[EntityKind, str] | str
     input: Input | None
@@ -140,18 +141,19 @@ MUTATIONS: dict[str, Mutation] = {
         "line_items.create",
         lambda w: {"workerId": w.id("worker"), "amount": "50", "category": "SIGNING"},
     ),
-    "lineItemsReleaseDue": Mutation("line_items.release_due", None, names_records=False),
+    "lineItemsReleaseDue": Mutation(
+        "line_items.release_due", None, names_records=False, natural=True
+    ),
     "payPeriodPay": Mutation(
         "statements.pay_period",
         lambda w: {"periodId": w.id("pay_period"), "payDate": "2026-11-20"},
     ),
     "payScheduleUpdate": Mutation(
-        "pay_schedule.manage", lambda w: {"waitingDays": 3}, names_records=False, natural=True
+        "pay_schedule.manage", lambda w: {"waitingDays": 3}, names_records=False
     ),
     "branchPayScheduleUpdate": Mutation(
         "pay_schedule.manage",
         lambda w: {"branchId": w.id("branch"), "kind": "WEEKLY", "anchor": "2026-01-05"},
-        natural=True,
     ),
     "apiTokenRevoke": Mutation("token.manage", lambda w: {"id": w.id("api_token")}, natural=True),
     "integrationDisconnect": transition(K.INTEGRATION, "disconnect", "integration"),
@@ -195,13 +197,9 @@ MUTATIONS: dict[str, Mutation] = {
     "webhookEndpointRotateSecret": Mutation(
         "webhook.manage", lambda w: {"id": w.id("webhook_endpoint")}
     ),
-    "webhookEndpointDelete": Mutation(
-        "webhook.manage", lambda w: {"id": w.id("webhook_endpoint")}, natural=True
-    ),
+    "webhookEndpointDelete": Mutation("webhook.manage", lambda w: {"id": w.id("webhook_endpoint")}),
     # The world has no delivery (its endpoint is inactive): the role is checked before the id.
-    "webhookDeliveryRetry": Mutation(
-        "webhook.manage", lambda w: {"id": w.id("webhook_delivery")}, natural=True
-    ),
+    "webhookDeliveryRetry": Mutation("webhook.manage", lambda w: {"id": w.id("webhook_delivery")}),
 }
 
 QUERIES: dict[str, Read] = {

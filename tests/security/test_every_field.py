@@ -50,6 +50,17 @@ def test_every_root_field_has_a_rule() -> None:
     assert sorted(set(_fields("Subscription")) - set(SUBSCRIPTIONS)) == []
 
 
+def test_every_mutation_takes_an_idempotency_key_unless_repeating_it_changes_nothing() -> None:
+    from strawberry.utils.str_converters import to_camel_case
+
+    from schema import IDEMPOTENT_MUTATIONS
+
+    keyed = {to_camel_case(python_name) for python_name in IDEMPOTENT_MUTATIONS}
+    natural = {name for name, rule in MUTATIONS.items() if rule.natural}
+    assert sorted(set(_fields("Mutation")) - keyed - natural) == []
+    assert keyed & natural == set()
+
+
 # -- documents from the schema ---------------------------------------------------------------
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+import pytest
 from sqlalchemy import func, select
 
 from protiv.domain.roles import Role
@@ -118,3 +119,37 @@ async def test_a_bad_key_is_a_validation_error(api, ctx, synced):
         refused = (await api(APPROVE, id=pro_pay, key=key))["proPayApprove"]
         assert [e["code"] for e in refused["userErrors"]] == ["VALIDATION"]
     assert await _count(ctx, IdempotencyKey) == 0
+
+
+REPLAYS = {
+    "a sync report (plain values, nested)": (
+        """mutation($key: String) { syncBatch(input: {idempotencyKey: $key, batch: {workers: [
+          {externalId: "W-7", name: "New Hire", wage: "30"}]}}) {
+          report { outcome kinds { kind created updated } } userErrors { code } } }""",
+        {},
+    ),
+    "an edit": (
+        """mutation($id: ID!, $key: String) { proPayUpdateBudget(input: {id: $id,
+          idempotencyKey: $key, type: AMOUNT, amount: "2100"}) {
+          proPay { version budget { amount } } event { id trigger } userErrors { code } } }""",
+        {"id": "pro_pay"},
+    ),
+    "a create": (
+        """mutation($key: String) { bonusPoolCreate(input: {name: "Crew first",
+          idempotencyKey: $key, splitSavingsPct: "40"}) {
+          bonusPool { id name } userErrors { code } } }""",
+        {},
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", list(REPLAYS))
+async def test_every_kind_of_answer_is_replayed(api, ctx, synced, kind):
+    document, wanted = REPLAYS[kind]
+    [pro_pay] = await _pro_pay_ids(api)
+    variables = {"key": f"k-{kind}", **dict.fromkeys(wanted, pro_pay)}
+    first = await api(document, **variables)
+    assert all(not answer.get("userErrors") for answer in first.values()), first
+    before = await snapshot(ctx)
+    assert await api(document, **variables) == first
+    assert await snapshot(ctx) == before
