@@ -11,6 +11,7 @@ from protiv.domain.errors import DomainError, ErrorCode
 from protiv.domain.statuses import LineItemStatus, LineItemTrigger, ProPayStatus, StatementStatus
 from protiv.persistence.models import Event
 from protiv.services import payouts, release, statements
+from protiv.services.context import ServiceContext
 from tests.payouts.helpers import PAY_DATE, approved, items, pro_pay
 from tests.payouts.helpers import statements as all_statements
 
@@ -18,12 +19,12 @@ L, S = LineItemStatus, StatementStatus
 R, H, V = LineItemTrigger.RELEASE, LineItemTrigger.HOLD, LineItemTrigger.VOID
 
 
-async def event_count(ctx) -> int:
+async def event_count(ctx: ServiceContext) -> int:
     async with ctx.db.read() as session:
         return int(await session.scalar(select(func.count()).select_from(Event)) or 0)
 
 
-async def snapshot(ctx):
+async def snapshot(ctx: ServiceContext) -> tuple[list[tuple[int, LineItemStatus, int]], int]:
     return [(i.id, i.status, i.version) for i in await items(ctx)], await event_count(ctx)
 
 

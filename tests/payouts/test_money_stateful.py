@@ -134,7 +134,7 @@ class Ledger(RuleBasedStateMachine):
             )
         return items, stmts, pays
 
-    async def snapshot(self) -> tuple[Any, ...]:
+    async def snapshot(self) -> Any:
         return self.shape(*await self.rows())
 
     def shape(self, items: list[LineItem], stmts: list[Statement], pays: list[ProPay]) -> Any:
@@ -179,7 +179,7 @@ class Ledger(RuleBasedStateMachine):
     def manual(self, w: int, cents: int, held: bool) -> None:
         amount = D(cents) / 100
         category = ManualCategory.CORRECTION
-        worker = self.pick(self.worker_ids, w)
+        worker = self.worker_ids[w % len(self.worker_ids)]
         day = self.clock.now.date()
         item = manual_items.ManualItem(worker, amount, category, day=day, held=held)
         self.attempt(lambda: manual_items.create(self.ctx, self.payroll, item))
