@@ -83,21 +83,30 @@ def rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
 
 
+def cpu_seconds() -> float:
+    """This process's CPU time (every thread: the event loop and aiosqlite's); the machine may
+    be shared, so wall time alone can say more about the neighbours than about the sync."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 class Phases:
     """Wall time per kind, from the sync's progress callback."""
 
     def __init__(self) -> None:
         self.started = time.perf_counter()
         self.last = self.started
-        self.kind = ""
+        self.cpu_started = self.cpu_last = cpu_seconds()
         self.seconds: dict[str, float] = {}
+        self.cpu: dict[str, float] = {}
         self.counts: dict[str, int] = {}
 
     def __call__(self, kind: str, done: int) -> None:
-        now = time.perf_counter()
+        now, cpu = time.perf_counter(), cpu_seconds()
         self.seconds[kind] = self.seconds.get(kind, 0.0) + now - self.last
+        self.cpu[kind] = self.cpu.get(kind, 0.0) + cpu - self.cpu_last
         self.counts[kind] = done
-        self.last = now
+        self.last, self.cpu_last = now, cpu
         if kind == "timeEntries" and done % 100_000 == 0:
             print(
                 f"  {kind}: {done:,} ({done / self.seconds[kind]:,.0f}/s, peak RSS {rss_mib():.0f} MiB)",
@@ -167,6 +176,10 @@ async def bench(args: argparse.Namespace) -> list[tuple[str, Phases, float, sync
                     progress=phases,
                 )
                 results.append((label, phases, time.perf_counter() - phases.started, report))
+                print(
+                    f"{label}: {cpu_seconds() - phases.cpu_started:.1f} s CPU in this process",
+                    file=sys.stderr,
+                )
             return results
         finally:
             await db.dispose()
