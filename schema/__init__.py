@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import strawberry
 from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
@@ -22,6 +21,7 @@ from schema.mutations.transitions import TransitionMutations
 from schema.mutations.webhooks import WebhookMutations
 from schema.pool_queries import PoolQueries
 from schema.queries import Query as CoreQuery
+from schema.sharing import SharingSchema
 from schema.subscriptions import Subscription
 from schema.webhooks import WebhookQueries
 
@@ -47,7 +47,7 @@ get_object_definition(Query, strict=True).description = READS
 get_object_definition(Mutation, strict=True).description = WRITES
 IDEMPOTENT_MUTATIONS = install(Mutation)  # every mutation whose input takes an idempotencyKey
 
-schema = strawberry.Schema(
+schema = SharingSchema(  # identical live subscriptions share one execution: schema/sharing.py
     query=Query,
     mutation=Mutation,
     subscription=Subscription,
