@@ -29,7 +29,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from protiv.domain.errors import ValidationFailed
+from protiv.domain.errors import Conflict, DomainError, ValidationFailed
 from protiv.domain.exclusions import Rule
 from protiv.domain.permissions import require
 from protiv.domain.roles import Actor
@@ -49,6 +49,7 @@ from statemachines.integration import MACHINE as INTEGRATION
 __all__ = ["SyncReport", "run", "sync_batch"]
 
 CHUNK = {"timeEntries": 5000}
+RETRIES = 2
 REFERENCE_CHUNK = 500
 Progress = Callable[[str, int], None]  # (kind, records of that kind done so far)
 Records = Iterable[tuple[str, Mapping[str, Any]]]
@@ -112,21 +113,37 @@ async def run(
     done: dict[str, int] = dict.fromkeys(KINDS, 0)
     try:
         for kind, chunk in _chunks(records()):
-            if kind == "timeEntries":
-                await apply_time_chunk(state, chunk)
-            else:
-                await apply_chunk(state, kind, chunk)
+            await _apply(state, kind, chunk)
             done[kind] += len(chunk)
             if progress is not None:
                 progress(kind, done[kind])
     except BatchError as error:
         state.report.outcome, state.report.error = FAILED, str(error)
-    except ValidationFailed as error:
+    except DomainError as error:  # e.g. a concurrent sync wrote the same records first
         state.report.outcome, state.report.error = FAILED, error.message
     else:
         state.report.outcome = SUCCEEDED
     await _finish(ctx, actor, state.report)
     return state.report
+
+
+async def _apply(state: RunState, kind: str, chunk: list[Mapping[str, Any]]) -> None:
+    """Apply one chunk; a chunk that lost a race with a concurrent writer (another run of the
+    same records, an edit) rolled back whole and is tried again, with the report as before."""
+    for attempt in range(RETRIES + 1):
+        before = state.report.snapshot()
+        try:
+            if kind == "timeEntries":
+                await apply_time_chunk(state, chunk)
+            else:
+                await apply_chunk(state, kind, chunk)
+            return
+        except Conflict:
+            state.report.restore(before)
+            state.pending.clear()
+            state.refs.clear()  # ids learnt in the rolled-back chunk may not exist
+            if attempt == RETRIES:
+                raise
 
 
 def _chunks(records: Records) -> Iterator[tuple[str, list[Mapping[str, Any]]]]:

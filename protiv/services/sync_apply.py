@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from protiv.domain.errors import Conflict
@@ -101,7 +102,7 @@ class Chunk:
     async def _flush(self) -> None:
         try:
             await self.uow.session.flush()
-        except StaleDataError as error:
+        except (StaleDataError, IntegrityError) as error:  # a concurrent edit or sync
             raise Conflict(CONFLICT_MESSAGE) from error
 
     async def _no_finish(self) -> None:

@@ -86,6 +86,29 @@ class SyncReport:
         if len(self.issues) < MAX_REPORTED:
             self.issues.append(issue)
 
+    def snapshot(self) -> dict[str, Any]:
+        """The counts as they are (``restore`` puts them back after a chunk rolled back)."""
+        return {
+            "kinds": {k: KindReport(**vars(v)) for k, v in self.kinds.items()},
+            "issues": len(self.issues),
+            "numbers": (
+                self.issue_count,
+                self.pro_pays_created,
+                self.pro_pays_canceled,
+                self.queued_for_approval,
+            ),
+        }
+
+    def restore(self, snapshot: dict[str, Any]) -> None:
+        self.kinds = snapshot["kinds"]
+        del self.issues[snapshot["issues"] :]
+        (
+            self.issue_count,
+            self.pro_pays_created,
+            self.pro_pays_canceled,
+            self.queued_for_approval,
+        ) = snapshot["numbers"]
+
     @property
     def changed(self) -> int:
         return sum(k.created + k.updated + k.excluded for k in self.kinds.values())

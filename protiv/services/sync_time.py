@@ -18,12 +18,14 @@ from typing import Any
 from sqlalchemy import String, Table, any_, bindparam, func, insert, select, text, update
 from sqlalchemy import column as column_
 from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.exc import IntegrityError
 
 from protiv.domain.bonus import TimeKind
+from protiv.domain.errors import Conflict
 from protiv.persistence.models import TimeEntry
 from protiv.services.sync_records import Ignored, Rejected, parse_time_entry
 from protiv.services.sync_state import RunState, external_id_of
-from protiv.services.uow import UnitOfWork
+from protiv.services.uow import CONFLICT_MESSAGE, UnitOfWork
 
 TABLE: Table = TimeEntry.__table__  # type: ignore[assignment]
 COLUMNS = (
@@ -225,15 +227,18 @@ async def apply_time_chunk(state: RunState, records: Sequence[Mapping[str, Any]]
                 changed.append({"_id": before[0], **{f"v_{k}": v for k, v in values.items()}})
             else:
                 counts.unchanged += 1
-        if new:
-            await _insert(uow, new)
-        if changed:
-            statement = (
-                update(TABLE)
-                .where(TABLE.c.id == bindparam("_id"))
-                .values({name: bindparam(f"v_{name}") for name in COLUMNS})
-            )
-            await uow.session.execute(statement, changed)
+        try:
+            if new:
+                await _insert(uow, new)
+            if changed:
+                statement = (
+                    update(TABLE)
+                    .where(TABLE.c.id == bindparam("_id"))
+                    .values({name: bindparam(f"v_{name}") for name in COLUMNS})
+                )
+                await uow.session.execute(statement, changed)
+        except IntegrityError as error:  # another run wrote the same entries first
+            raise Conflict(CONFLICT_MESSAGE) from error
         counts.created += len(new)
         counts.updated += len(changed)
         await state.write_issues(uow)

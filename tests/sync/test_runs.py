@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from sqlalchemy import select
 
 from protiv.domain.roles import Actor
@@ -175,3 +177,17 @@ async def test_a_large_stream_lands_in_chunks_and_a_rerun_changes_nothing(
     assert await count(ctx, SyncIssue) == 0
     (job,) = await rows(ctx, Job)
     assert job.version == 2  # created, then started: the entries bump nothing
+
+
+async def test_two_runs_of_the_same_batch_at_once_make_each_record_once(
+    ctx: ServiceContext, integration: Actor
+) -> None:
+    batch = r.crew()
+    batch["jobs"] += [r.job(f"J-{n}", f"Job {n}") for n in range(2, 40)]
+    first, second = await asyncio.gather(
+        sync.sync_batch(ctx, integration, batch), sync.sync_batch(ctx, integration, batch)
+    )
+    assert (first.outcome, second.outcome) == ("SUCCEEDED", "SUCCEEDED")
+    assert first.pro_pays_created + second.pro_pays_created == 39
+    assert await count(ctx, ProPay) == 39
+    assert await count(ctx, Job) == 39
