@@ -7,7 +7,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types.base import get_object_definition
 
-from schema.access import AccessGate
+from schema.access import AccessGate, guard_node
 from schema.extensions import ErrorPolicy
 from schema.extra_queries import AdminQueries, DiagnosticsQueries, PayoutQueries
 from schema.idempotency import install
@@ -46,6 +46,7 @@ WRITES = "Writes: one mutation per transition; a refusal comes back as `userErro
 get_object_definition(Query, strict=True).description = READS
 get_object_definition(Mutation, strict=True).description = WRITES
 IDEMPOTENT_MUTATIONS = install(Mutation)  # every mutation whose input takes an idempotencyKey
+guard_node(Query)  # node(id:) answers a worker token only about its own kinds of record
 
 schema = SharingSchema(  # identical live subscriptions share one execution: schema/sharing.py
     query=Query,

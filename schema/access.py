@@ -14,7 +14,7 @@ shares of a calculation).
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from graphql import (
     DefinitionNode,
@@ -27,7 +27,9 @@ from graphql import (
     OperationType,
     SelectionSetNode,
 )
-from strawberry.extensions import SchemaExtension
+from strawberry.extensions import FieldExtension, SchemaExtension
+from strawberry.extensions.field_extension import SyncExtensionResolver
+from strawberry.relay.types import GlobalIDValueError
 
 from protiv.domain.permissions import branch_bound, covers, reads_only_own
 from protiv.persistence import models
@@ -122,3 +124,35 @@ def visible_shares(info: Info, calculation: Calculation) -> Calculation:
         for bucket in calculation.buckets:
             bucket.shares = [s for s in bucket.shares if s.worker_id == worker]
     return calculation
+
+
+# What ``node`` may answer a worker: the types whose reads are scoped to the worker's own
+# records (protiv.services.visibility); every other type is null for it, found or not.
+WORKER_NODE_TYPES: frozenset[str] = frozenset(
+    {"ProPay", "LineItem", "Statement", "Job", "Worker", "Event", "PayPeriod"}
+)
+
+
+class NodeGuard(FieldExtension):
+    """``node(id:)``: null for an id of a type that is not a node (instead of an error), and
+    for a worker token, null for a type outside WORKER_NODE_TYPES."""
+
+    def resolve(self, next_: SyncExtensionResolver, source: Any, info: Info, **kwargs: Any) -> Any:
+        """Sync like the node field's own resolver (which hands back an awaitable)."""
+        global_id = kwargs.get("id")
+        try:
+            global_id.resolve_type(info)  # type: ignore[union-attr]
+        except (GlobalIDValueError, AttributeError):
+            return None
+        actor = info.context.actor_or_none
+        kind = getattr(global_id, "type_name", None)
+        if actor is not None and reads_only_own(actor) and kind not in WORKER_NODE_TYPES:
+            return None
+        return next_(source, info, **kwargs)
+
+
+def guard_node(query: type) -> None:
+    """Put the NodeGuard on the root ``node`` field (where the schema is built)."""
+    for field in query.__strawberry_definition__.fields:  # type: ignore[attr-defined]
+        if field.python_name == "node":
+            field.extensions.append(NodeGuard())

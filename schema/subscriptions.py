@@ -10,10 +10,12 @@ goes live, with nothing missed and nothing twice at the seam (protiv/services/fe
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
+from contextlib import aclosing
 from typing import Annotated, TypeVar
 
 import strawberry
 
+from protiv.domain.errors import NotFound
 from protiv.domain.events import EventRecord
 from protiv.domain.statuses import EntityKind as DomainEntityKind
 from protiv.services import feed
@@ -50,20 +52,35 @@ class StatementStatusChange:
     statement: Statement | None = strawberry.field(description="The statement as it is now.")
 
 
-def _events(
+async def _events(
     info: Info,
     after: str | None,
     kinds: frozenset[DomainEntityKind] | None = None,
     id: strawberry.ID | None = None,
     type_name: str = "",
 ) -> AsyncIterator[EventRecord]:
-    """The caller's company's events (of ``kinds``, of record ``id``), resumed after ``after``."""
+    """The caller's company's events (of ``kinds``, of record ``id``), resumed after ``after``;
+    NOT_FOUND at once when ``id`` is no record the caller may read (another company's)."""
+    entity_id = from_global(id, type_name) if id is not None else None
+    if entity_id is not None:
+        await _must_see(info, type_name, entity_id)
     selector = feed.Selector(
-        company_id=info.context.actor.company_id,
-        entities=kinds,
-        entity_id=from_global(id, type_name) if id is not None else None,
+        company_id=info.context.actor.company_id, entities=kinds, entity_id=entity_id
     )
-    return feed.follow(info.context.services, selector, parse_feed_cursor(after))
+    async with aclosing(
+        feed.follow(info.context.services, selector, parse_feed_cursor(after))
+    ) as events:
+        async for record in events:
+            yield record
+
+
+LOADER_OF = {"ProPay": "pro_pay", "LineItem": "line_item", "Statement": "statement"}
+
+
+async def _must_see(info: Info, type_name: str, pk: int) -> None:
+    """The record through the caller's (company-scoped) loaders, or NOT_FOUND."""
+    if await getattr(info.context.loaders, LOADER_OF[type_name]).load(pk) is None:
+        raise NotFound(f"No {type_name} with that id.", field=["id"])
 
 
 async def _changes(

@@ -17,6 +17,7 @@ tried against the same world.
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import json
 from typing import Any
@@ -27,7 +28,7 @@ from protiv.domain.roles import Actor, Role
 from protiv.domain.statuses import LineItemTrigger
 from protiv.services import line_items, pro_pays, tokens
 from schema import schema
-from schema.access import OWN_READS
+from schema.access import OWN_READS, WORKER_NODE_TYPES
 from schema.context import Context
 from schema.ids import from_global
 from tests.security.rules import MUTATIONS, QUERIES, SUBSCRIPTIONS, Read
@@ -182,9 +183,24 @@ def _may_read(rule: Read, role: Role, field: str) -> bool:
     return role in rule.roles
 
 
+async def _nodes(world: World, call: Caller) -> list[str]:
+    """``node`` of every record of the world: null for the rival, and for a worker whenever the
+    type is not one of the kinds a worker reads."""
+    failures: list[str] = []
+    document = "query($id: ID!) { node(id: $id) { id } }"
+    for name, global_id in world.ids.items():
+        kind = base64.b64decode(global_id).decode().partition(":")[0]
+        askers = ["rival"] if kind in WORKER_NODE_TYPES else ["rival", "worker"]
+        for who in askers:
+            body = await call(who, document, {"id": global_id})
+            if (body.get("data") or {}).get("node") is not None or "errors" in body:
+                failures.append(f"node({name}) for {who}: {body}")
+    return failures
+
+
 async def _queries(world: World, call: Caller) -> list[str]:
     """A refused role gets FORBIDDEN and no data; the rival sees nothing of ours."""
-    failures: list[str] = []
+    failures: list[str] = await _nodes(world, call)
     for name in _fields("Query"):
         rule = QUERIES[name]
         args = rule.args(world)
@@ -246,6 +262,8 @@ async def _subscriptions(ctx: Any, world: World, call: Caller) -> list[str]:
     await stream.aclose()
     await asyncio.sleep(0.3)
     for name, (stream, pending) in rival_streams.items():
+        if "id" in SUBSCRIPTIONS[name].args(world) and not pending.done():
+            failures.append(f"{name} of our id by another company: not answered NOT_FOUND")
         if pending.done():
             got = pending.result()
             codes = [(e.extensions or {}).get("code") for e in got.errors or []]
