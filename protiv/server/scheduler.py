@@ -18,7 +18,7 @@ from types import TracebackType
 from typing import Self
 
 from protiv.config import Settings
-from protiv.services import integrations, release
+from protiv.services import idempotency, integrations, release
 from protiv.services.context import ServiceContext
 
 log = logging.getLogger("protiv.scheduler")
@@ -38,6 +38,7 @@ def jobs(settings: Settings) -> list[Job]:
     return [
         Job("release-due line items", settings.scheduler_seconds, release.release_due),
         Job("sync due integrations", settings.scheduler_seconds, integrations.sync_due),
+        Job("forget old idempotency keys", 3600.0, idempotency.purge),  # kept 7 days
     ]
 
 

@@ -153,3 +153,11 @@ async def test_every_kind_of_answer_is_replayed(api, ctx, synced, kind):
     before = await snapshot(ctx)
     assert await api(document, **variables) == first
     assert await snapshot(ctx) == before
+
+
+def test_the_server_forgets_expired_keys_every_hour():
+    from protiv.config import Settings
+    from protiv.server.scheduler import jobs
+
+    [purge] = [job for job in jobs(Settings()) if job.run is idempotency.purge]
+    assert purge.every == 3600
