@@ -9,8 +9,9 @@ from typing import Any
 
 import strawberry
 
-from protiv.services import pro_pay_edits, pro_pay_pools
-from protiv.services.pro_pay_edits import BudgetInput, CrewOverride, TaskBudgetInput
+from protiv.services import budget_edits, pro_pay_edits, pro_pay_pools
+from protiv.services.budget_edits import BudgetInput, TaskBudgetInput
+from protiv.services.pro_pay_edits import CrewOverride
 from schema.context import Info
 from schema.enums import AdjustmentType, BudgetType, Distribution
 from schema.ids import from_global
@@ -167,7 +168,7 @@ class ProPayEditMutations:
     ) -> ProPayPayload:
         ctx, actor = info.context.services, info.context.actor
         return await run_edit(
-            lambda: pro_pay_edits.update_budget(
+            lambda: budget_edits.update_budget(
                 ctx, actor, _pk(input), _budget(input), **_target(input)
             )
         )
@@ -178,7 +179,7 @@ class ProPayEditMutations:
     ) -> ProPayPayload:
         ctx, actor = info.context.services, info.context.actor
         return await run_edit(
-            lambda: pro_pay_edits.update_adjustment(
+            lambda: budget_edits.update_adjustment(
                 ctx, actor, _pk(input), input.type, input.value, **_target(input)
             )
         )

@@ -11,9 +11,10 @@ import pytest
 from protiv.domain.bonus import AdjustmentType, BudgetType, Distribution
 from protiv.domain.errors import DomainError, ErrorCode, Forbidden
 from protiv.domain.statuses import ProPayStatus
-from protiv.services import pro_pay_edits, pro_pays
+from protiv.services import budget_edits, pro_pay_edits, pro_pays
+from protiv.services.budget_edits import BudgetInput, TaskBudgetInput
 from protiv.services.editing import KEEP, locked_reason
-from protiv.services.pro_pay_edits import BudgetInput, CrewOverride, TaskBudgetInput
+from protiv.services.pro_pay_edits import CrewOverride
 from tests.services.edit_scenarios import (
     LEAD,
     batch,
@@ -51,7 +52,7 @@ async def test_an_edit_bumps_the_version_once_and_logs_what_changed(
 ):
     before = await row(ctx, pro_pay_id)
     budget = BudgetInput(BudgetType.AMOUNT, amount=D(2400))
-    done = await pro_pay_edits.update_budget(
+    done = await budget_edits.update_budget(
         ctx, manager, pro_pay_id, budget, expected_version=before.version, reason="scope grew"
     )
     assert done.pro_pay.version == before.version + 1
@@ -71,7 +72,7 @@ async def test_an_edit_bumps_the_version_once_and_logs_what_changed(
 async def test_an_edit_that_changes_nothing_writes_nothing(ctx, manager, pro_pay_id):
     count = len(await events(ctx, pro_pay_id))
     same = BudgetInput(BudgetType.HOURS, hours=D("40.00"))
-    done = await pro_pay_edits.update_budget(ctx, manager, pro_pay_id, same)
+    done = await budget_edits.update_budget(ctx, manager, pro_pay_id, same)
     assert done.event is None
     assert done.pro_pay.version == 1
     assert len(await events(ctx, pro_pay_id)) == count
@@ -108,7 +109,7 @@ BAD_BUDGETS = [
 async def test_a_bad_budget_is_refused_on_its_field_and_changes_nothing(ctx, manager, pro_pay_id):
     for budget, field in BAD_BUDGETS:
         await _refused(
-            pro_pay_edits.update_budget(ctx, manager, pro_pay_id, budget),
+            budget_edits.update_budget(ctx, manager, pro_pay_id, budget),
             ErrorCode.VALIDATION,
             field,
         )
@@ -123,14 +124,14 @@ async def test_task_budgets_offset_each_other(ctx, admin, manager):
         entry["task"] = task
     pro_pay_id = await sync_new(ctx, admin, records)
     tasks = (TaskBudgetInput(" Mulch ", hours=D(10)), TaskBudgetInput("Edging", hours=D(4)))
-    await pro_pay_edits.update_budget(
+    await budget_edits.update_budget(
         ctx, manager, pro_pay_id, BudgetInput(BudgetType.TASK_HOURS, tasks=tasks)
     )
     result = await preview(ctx, manager, pro_pay_id)
     assert (result["budget_amount"], result["saved"]) == ("700.00", "100.00")
     assert [t["saved"] for t in result["tasks"]] == ["200.00", "-100.00"]
     changed = BudgetInput(BudgetType.TASK_HOURS, tasks=(TaskBudgetInput("Mulch", hours=D(12)),))
-    done = await pro_pay_edits.update_budget(ctx, manager, pro_pay_id, changed)
+    done = await budget_edits.update_budget(ctx, manager, pro_pay_id, changed)
     assert done.event is not None
     assert "budget.tasks [Mulch 10 h, Edging 4 h] → [Mulch 12 h]" in (done.event.reason or "")
 
@@ -138,7 +139,7 @@ async def test_task_budgets_offset_each_other(ctx, admin, manager):
 async def test_adjustment_distribution_leads_overrides_and_costs(ctx, manager, pro_pay_id):
     ids = await worker_ids(ctx)
     edits = [
-        pro_pay_edits.update_adjustment(
+        budget_edits.update_adjustment(
             ctx, manager, pro_pay_id, AdjustmentType.PERCENT_INCREASE, D(10)
         ),
         pro_pay_edits.update_distribution(
@@ -184,15 +185,15 @@ async def test_clearing_an_override_removes_it(ctx, manager, pro_pay_id):
 
 BAD_EDITS = [
     (
-        lambda c, m, p: pro_pay_edits.update_adjustment(c, m, p, AdjustmentType.MULTIPLY, D(0)),
+        lambda c, m, p: budget_edits.update_adjustment(c, m, p, AdjustmentType.MULTIPLY, D(0)),
         ["value"],
     ),
     (
-        lambda c, m, p: pro_pay_edits.update_adjustment(c, m, p, AdjustmentType.NONE, D(3)),
+        lambda c, m, p: budget_edits.update_adjustment(c, m, p, AdjustmentType.NONE, D(3)),
         ["value"],
     ),
     (
-        lambda c, m, p: pro_pay_edits.update_adjustment(
+        lambda c, m, p: budget_edits.update_adjustment(
             c, m, p, AdjustmentType.PERCENT_DECREASE, D(100)
         ),
         ["value"],

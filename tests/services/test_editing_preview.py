@@ -10,8 +10,9 @@ import pytest
 
 from protiv.domain.bonus import BudgetType, DisqualifierResult, Distribution
 from protiv.domain.errors import DomainError, ErrorCode
-from protiv.services import pools, pro_pay_edits, pro_pays, safeguards, sync
-from protiv.services.pro_pay_edits import BudgetInput, CrewOverride
+from protiv.services import budget_edits, pools, pro_pay_edits, pro_pays, safeguards, sync
+from protiv.services.budget_edits import BudgetInput
+from protiv.services.pro_pay_edits import CrewOverride
 from tests.services.edit_scenarios import (
     LEAD,
     batch,
@@ -78,7 +79,7 @@ async def test_the_preview_moves_with_time_budget_pool_and_crew(ctx, admin, mana
     await sync.sync_batch(ctx, admin, more_time)
     assert figures(await preview(ctx, manager, pro_pay_id)) == ("1907.00", "141.50")
     budget = BudgetInput(BudgetType.AMOUNT, amount=D(2500))
-    await pro_pay_edits.update_budget(ctx, manager, pro_pay_id, budget)
+    await budget_edits.update_budget(ctx, manager, pro_pay_id, budget)
     assert figures(await preview(ctx, manager, pro_pay_id)) == ("1907.00", "296.50")
     pool = (await pools.create(ctx, admin, pools.PoolSettings(split_savings_pct=D(100)))).pool
     await pools.set_company_default(ctx, admin, pool.id)

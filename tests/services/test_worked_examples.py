@@ -15,8 +15,8 @@ import pytest
 from protiv.domain.bonus import BudgetType, Distribution
 from protiv.domain.errors import ErrorCode, TransitionRefused
 from protiv.domain.statuses import ProPayStatus, ProPayTrigger
-from protiv.services import groups, pools, pro_pay_edits, pro_pays, safeguards
-from protiv.services.pro_pay_edits import BudgetInput
+from protiv.services import budget_edits, groups, pools, pro_pay_edits, pro_pays, safeguards
+from protiv.services.budget_edits import BudgetInput
 from tests.services.edit_scenarios import (
     LEAD,
     MANAGER,
@@ -110,7 +110,7 @@ async def test_rate_example_s16(ctx, admin, manager):
     crew = [("W-1", "75", "17.5"), ("W-2", "75", "17.5")]
     pro_pay_id = await sync_job(ctx, admin, {}, crew)
     rate = BudgetInput(BudgetType.RATE, rate=D("2.50"), quantity=D(1200))
-    await pro_pay_edits.update_budget(ctx, manager, pro_pay_id, rate)
+    await budget_edits.update_budget(ctx, manager, pro_pay_id, rate)
     await _lead_and(ctx, manager, pro_pay_id)
     await pro_pays.approve(ctx, manager, pro_pay_id)
     assert await line_items(ctx, pro_pay_id) == {
