@@ -197,8 +197,11 @@ def table(results: list[tuple[str, Phases, float, sync.SyncReport]], backend: st
         for kind in ("workers", "jobs", "timeEntries"):
             seconds = phases.seconds.get(kind, 0.0)
             count = phases.counts.get(kind, 0)
+            cpu = phases.cpu.get(kind, 0.0)
             cells.append(
-                f"{count:,} in {seconds:.1f} s ({count / seconds:,.0f}/s)" if seconds else "–"
+                f"{count:,} in {seconds:.1f} s ({count / seconds:,.0f}/s, CPU {cpu:.1f} s)"
+                if seconds
+                else "–"
             )
         k = report.kinds
         assert report.outcome == "SUCCEEDED", report.error
