@@ -165,6 +165,25 @@ async def test_a_manager_bound_to_a_branch_acts_only_there(api, ctx, company, tw
     assert (await manager(group, id=waco))["proPayGroupCreate"]["userErrors"] == [
         {"code": "FORBIDDEN"}
     ]
+    admin = api  # the admin's client: a disqualifier and a penalty on Waco's ProPay
+    added = await admin(
+        """mutation($id: ID!) { proPayAddDisqualifier(input: {id: $id, name: "Clean"}) {
+          disqualifier { id } }
+        proPayAddPenalty(input: {id: $id, name: "Late", amount: "5"}) { penalty { id } } }""",
+        id=waco,
+    )
+    before = await snapshot(ctx)
+    question = added["proPayAddDisqualifier"]["disqualifier"]["id"]
+    penalty = added["proPayAddPenalty"]["penalty"]["id"]
+    for name, arguments, given in (
+        ("proPayAnswerDisqualifier", "{disqualifierId: $id, result: PASSED}", question),
+        ("proPayRemoveDisqualifier", "{disqualifierId: $id}", question),
+        ("proPayRemovePenalty", "{penaltyId: $id}", penalty),
+    ):
+        document = (
+            f"mutation($id: ID!) {{ {name}(input: {arguments}) {{ userErrors {{ code }} }} }}"
+        )
+        assert (await manager(document, id=given))[name]["userErrors"] == [{"code": "FORBIDDEN"}]
     refused = (await manager(APPROVE, id=waco))["proPayApprove"]
     assert refused["userErrors"][0]["code"] == "FORBIDDEN"
     assert "outside the branches" in refused["userErrors"][0]["message"]
