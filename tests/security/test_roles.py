@@ -165,6 +165,7 @@ async def test_a_manager_bound_to_a_branch_acts_only_there(api, ctx, company, tw
     assert (await manager(group, id=waco))["proPayGroupCreate"]["userErrors"] == [
         {"code": "FORBIDDEN"}
     ]
+    assert await snapshot(ctx) == before
     admin = api  # the admin's client: a disqualifier and a penalty on Waco's ProPay
     added = await admin(
         """mutation($id: ID!) { proPayAddDisqualifier(input: {id: $id, name: "Clean"}) {
