@@ -320,7 +320,7 @@ class DiagnosticsQueries:
         self, info: Info, codes: list[str] | None = None, first: int = 100
     ) -> AlertList:
         found = await alert_service.alerts(
-            info.context.services, info.context.actor, codes, min(max(first, 1), 500)
+            info.context.services, info.context.actor, codes, page_args(first, None)[0]
         )
         return AlertList(
             total_count=found.total,

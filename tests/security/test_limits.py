@@ -135,3 +135,30 @@ async def test_only_allowed_origins_may_open_a_websocket(ctx, company, tokens_by
             url, subprotocols=[PROTOCOL], origin=Origin("https://app.example")
         ) as ws:
             assert (await _init(ws, token))["type"] == "connection_ack"
+
+
+async def test_no_root_field_hands_out_more_than_100_at_once(api, synced):
+    """Every root field that takes ``first`` refuses 101 (from the schema: a new one is checked
+    too)."""
+    from graphql import get_named_type, is_leaf_type
+
+    from schema import schema
+
+    root = schema._schema.query_type
+    assert root is not None
+    paged = [name for name, field in root.fields.items() if "first" in field.args]
+    assert len(paged) >= 10
+    accepted = []
+    for name in paged:
+        field = root.fields[name]
+        named = get_named_type(field.type)
+        selection = "" if is_leaf_type(named) else "{ __typename }"
+        required = [
+            a for a, arg in field.args.items() if str(arg.type).endswith("!") and a != "first"
+        ]
+        if required:
+            continue  # needs ids of records; the connections that do are checked above
+        response = await api.raw(f"{{ {name}(first: 101) {selection} }}")
+        if "errors" not in response.json():
+            accepted.append(name)
+    assert accepted == []
