@@ -162,3 +162,25 @@ async def test_no_root_field_hands_out_more_than_100_at_once(api, synced):
         if "errors" not in response.json():
             accepted.append(name)
     assert accepted == []
+
+
+async def test_errors_in_a_subscription_are_masked_too(ctx, company, monkeypatch):
+    from protiv.domain.roles import Actor
+    from protiv.services import feed
+    from schema import schema
+    from schema.context import Context
+
+    def broken(*_args: Any, **_kwargs: Any) -> Any:
+        raise RuntimeError("password=hunter2")
+
+    monkeypatch.setattr(feed, "follow", broken)
+    actor = Actor(company_id=company.id, role=Role.ADMIN, name="ada")
+    stream = await schema.subscribe(
+        "subscription { statusChanged { trigger } }",
+        context_value=Context(services=ctx, actor_or_none=actor),
+    )
+    first = await asyncio.wait_for(anext(stream), 5)
+    await stream.aclose()
+    assert [(e.message, (e.extensions or {}).get("code")) for e in first.errors or []] == [
+        ("Unexpected error.", "INTERNAL")
+    ]
