@@ -150,8 +150,9 @@ async def first_result(ctx: ServiceContext, claim: Claim) -> Used:
             return used
         if waited >= WAIT_FOR_RESULT:
             raise Conflict(
-                "A request with this idempotency key changed this already, but its answer was "
-                "lost; read the record to see where it is now.",
+                "A request with this idempotency key is still running (or its answer was lost "
+                "after its change committed); retry later, or read the record to see where it "
+                "is now.",
                 field=["input", "idempotencyKey"],
             )
         await asyncio.sleep(pause)
