@@ -55,7 +55,7 @@ class Chunk:
         self.kind = kind
         self.rows: dict[str, Any] = {}
         self.created: list[Any] = []
-        self.targets: list[tuple[Job, JobStatus]] = []
+        self.targets: dict[int, tuple[Job, JobStatus]] = {}  # a job sent twice: the last wins
         self.budget_changes: list[tuple[Job, dict[str, Any]]] = []
         self.released: list[Job] = []
         self.completed_milestones: list[Milestone] = []
@@ -168,7 +168,8 @@ class Chunk:
             self._new_job(external_id, values)
         else:
             self._update_job(row, values, f["status"])
-        self.targets.append((self.rows[external_id], f["status"]))
+        job = self.rows[external_id]
+        self.targets[id(job)] = (job, f["status"])
 
     def _new_job(self, external_id: str, values: dict[str, Any]) -> None:
         facts = JobFacts(
@@ -226,10 +227,11 @@ class Chunk:
         actor, report = self.state.actor, self.state.report
         for job in self.created:
             self.uow.log(EntityKind.JOB, job, "create", None, actor)
+        new = {id(job) for job in (*self.created, *self.released)}
         fresh = [
             job
-            for job, target in self.targets
-            if (job in self.created or job in self.released)
+            for job, target in self.targets.values()
+            if id(job) in new
             and not job.recurring
             and job.exclusion_rule_id is None
             and target is not JobStatus.CANCELED
@@ -257,7 +259,7 @@ class Chunk:
 
     async def _move_jobs(self) -> list[Job]:
         """Fire each job's path to the status the source reports, one round per step."""
-        paths = {job: path_to(job.status, target) for job, target in self.targets}
+        paths = {job: path_to(job.status, target) for job, target in self.targets.values()}
         paths = self.paths = {job: path for job, path in paths.items() if path}
         for step in range(max((len(p) for p in paths.values()), default=0)):
             fired = [

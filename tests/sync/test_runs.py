@@ -191,3 +191,15 @@ async def test_two_runs_of_the_same_batch_at_once_make_each_record_once(
     assert first.pro_pays_created + second.pro_pays_created == 39
     assert await count(ctx, ProPay) == 39
     assert await count(ctx, Job) == 39
+
+
+async def test_a_record_sent_twice_in_one_batch_lands_once_as_its_last_version(
+    ctx: ServiceContext, integration: Actor
+) -> None:
+    batch = r.crew()
+    batch["jobs"].append(r.job("J-1", "Oak Street mulch, renamed", "COMPLETED"))
+    report = await sync.sync_batch(ctx, integration, batch)
+    assert (report.kinds["jobs"].created, report.kinds["jobs"].updated) == (1, 1)
+    (job,) = await rows(ctx, Job)
+    assert (job.name, job.status.value) == ("Oak Street mulch, renamed", "COMPLETED")
+    assert await count(ctx, ProPay) == 1
