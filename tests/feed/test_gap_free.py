@@ -160,7 +160,7 @@ async def test_follow_sees_only_its_selection(ctx, admin):
         follower = feed.follow(ctx, selector, cursor)
         with contextlib.suppress(TimeoutError):
             while True:
-                sink.append(await asyncio.wait_for(anext(follower), 0.3))
+                sink.append(await asyncio.wait_for(anext(follower), 0.1))
         await follower.aclose()
         if selector is other_company:
             assert sink == []

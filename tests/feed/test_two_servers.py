@@ -103,7 +103,7 @@ async def _seeded(url: str) -> str:
         async with db.write() as session, session.begin():
             company = Company(slug="acme", name="Acme Landscaping")
             session.add(company)
-        await seed(ctx, Actor(company.id, Role.ADMIN, "seeder"), jobs=6)
+        await seed(ctx, Actor(company.id, Role.ADMIN, "seeder"), jobs=4)
         return await tokens.create_token(ctx, "acme", Role.ADMIN)
     finally:
         await db.dispose()
@@ -191,7 +191,7 @@ async def test_two_servers_deliver_every_event_once_in_commit_order(
             subscriber = Subscriber(hosts[0], token)
 
             async with subscriber.subscribed(start_cursor) as ws:
-                firing = asyncio.create_task(_fire(clients, ids, rounds=3))
+                firing = asyncio.create_task(_fire(clients, ids, rounds=2))
                 await subscriber.take(ws, 5)  # then the subscription drops mid-way
             await asyncio.sleep(0.3)  # changes keep committing while nobody listens
             async with subscriber.subscribed(subscriber.cursor) as ws:

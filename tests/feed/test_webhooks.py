@@ -175,7 +175,7 @@ async def test_only_admins_manage_endpoints(ctx, company, api, tokens_by_role):
     assert listed["webhookEndpoints"]["totalCount"] == 0
 
 
-def test_the_message_is_the_events_fields(ctx):
+def test_the_message_is_the_events_fields():
     from datetime import UTC, datetime
 
     from protiv.domain.events import EventRecord
