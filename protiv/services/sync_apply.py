@@ -24,7 +24,7 @@ from protiv.persistence.models import Job, Milestone
 from protiv.services import sync_effects as effects
 from protiv.services.sync_records import PARSERS, Ignored, Rejected
 from protiv.services.sync_report import EXCLUDED, Issue
-from protiv.services.sync_state import MODELS, RunState, external_id_of
+from protiv.services.sync_state import MODELS, RunState, among, external_id_of, plan_per_chunk
 from protiv.services.uow import CONFLICT_MESSAGE, UnitOfWork
 from statemachines.base import Via
 from statemachines.job import MACHINE as JOB
@@ -87,11 +87,12 @@ class Chunk:
         locking every row of every chunk cost PostgreSQL a tuple write each, even unchanged."""
         model = MODELS[self.kind]
         unique = sorted(set(ids))
+        dialect = self.uow.session.get_bind().dialect.name
         for start in range(0, len(unique), 2000):
             rows = await self.uow.session.scalars(
                 select(model).where(
                     model.company_id == self.state.actor.company_id,
-                    model.external_id.in_(unique[start : start + 2000]),
+                    among(model.external_id, unique[start : start + 2000], dialect),
                 )
             )
             self.rows.update({row.external_id: row for row in rows})
@@ -305,6 +306,7 @@ class Chunk:
 async def apply_chunk(state: RunState, kind: str, records: Sequence[Mapping[str, Any]]) -> None:
     """Apply one chunk of one kind and commit it with its issues."""
     async with UnitOfWork(state.ctx) as uow:
+        await plan_per_chunk(uow)
         await Chunk(state, uow, kind).run(records)
         await state.write_issues(uow)
         await uow.commit()

@@ -3,11 +3,14 @@ records already seen (so references resolve without a query each), and the repor
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import String, bindparam, func, insert, select, text
+from sqlalchemy import column as column_
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from protiv.domain.exclusions import Rule
 from protiv.domain.roles import Actor
@@ -60,10 +63,11 @@ class RunState:
         missing = sorted({e for e in external_ids if e and e not in known})
         model = MODELS[kind]
         for start in range(0, len(missing), 5000):
+            dialect = uow.session.get_bind().dialect.name
             rows = await uow.session.execute(
                 select(model.external_id, model.id).where(
                     model.company_id == self.actor.company_id,
-                    model.external_id.in_(missing[start : start + 5000]),
+                    among(model.external_id, missing[start : start + 5000], dialect),
                 )
             )
             self.remember(kind, ((ext, int(pk)) for ext, pk in rows))
@@ -110,6 +114,27 @@ class RunState:
             ],
         )
         self.pending.clear()
+
+
+def among(column: Any, values: list[str], dialect: str) -> Any:
+    """``column IN values`` with the values as ONE bound parameter, joined rather than
+    scanned: a JSON array through json_each on SQLite, an unnested array on PostgreSQL.
+    Thousands of expanded parameters cost more to build than the query, and PostgreSQL checks
+    an IN list or ``= ANY`` row by row when fresh rows have no statistics yet (a chunk of 500
+    jobs against 20,000 just inserted took 0.4 s instead of milliseconds)."""
+    if dialect == "postgresql":
+        listed = select(func.unnest(bindparam("values", values, type_=ARRAY(String))))
+    else:
+        listed = select(column_("value")).select_from(func.json_each(json.dumps(values)))
+    return column.in_(listed.scalar_subquery())
+
+
+async def plan_per_chunk(uow: UnitOfWork) -> None:
+    """On PostgreSQL, plan this transaction's statements for their own parameters: asyncpg
+    prepares statements, and a generic plan made while the tables were nearly empty (the first
+    chunks of a first sync) scanned 20,000 jobs per lookup later on (0.3 s instead of 5 ms)."""
+    if uow.session.get_bind().dialect.name == "postgresql":
+        await uow.session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
 
 
 def external_id_of(record: Mapping[str, Any]) -> str | None:

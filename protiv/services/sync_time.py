@@ -15,16 +15,14 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from sqlalchemy import String, Table, any_, bindparam, func, insert, select, text, update
-from sqlalchemy import column as column_
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import Table, bindparam, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from protiv.domain.bonus import TimeKind
 from protiv.domain.errors import Conflict
 from protiv.persistence.models import TimeEntry
 from protiv.services.sync_records import Ignored, Rejected, parse_time_entry
-from protiv.services.sync_state import RunState, external_id_of
+from protiv.services.sync_state import RunState, among, external_id_of, plan_per_chunk
 from protiv.services.uow import CONFLICT_MESSAGE, UnitOfWork
 
 TABLE: Table = TimeEntry.__table__  # type: ignore[assignment]
@@ -132,14 +130,6 @@ def _resolve(state: RunState, parsed: dict[str, dict[str, Any]]) -> dict[str, di
     return rows
 
 
-def _among(column: Any, values: list[str], dialect: str) -> Any:
-    """``column IN values`` as one bound parameter (a JSON array on SQLite, an array on
-    PostgreSQL): thousands of expanded parameters cost more to build than the query."""
-    if dialect == "postgresql":
-        return column == any_(bindparam("values", values, type_=ARRAY(String)))
-    return column.in_(select(column_("value")).select_from(func.json_each(json.dumps(values))))
-
-
 async def _stored(
     uow: UnitOfWork, company_id: int, external_ids: list[str]
 ) -> dict[str, tuple[Any, ...]]:
@@ -150,7 +140,7 @@ async def _stored(
         result = await uow.session.execute(
             select(TABLE.c.external_id, TABLE.c.id, *columns).where(
                 TABLE.c.company_id == company_id,
-                _among(TABLE.c.external_id, external_ids[start : start + 5000], dialect),
+                among(TABLE.c.external_id, external_ids[start : start + 5000], dialect),
             )
         )
         for external_id, pk, *values in result:
@@ -211,6 +201,7 @@ async def apply_time_chunk(state: RunState, records: Sequence[Mapping[str, Any]]
     company_id = state.actor.company_id
     parsed = _parse(state, records)
     async with UnitOfWork(state.ctx) as uow:
+        await plan_per_chunk(uow)
         for field, kind in REFS:
             await state.preload_refs(
                 uow, kind, (str(f[field]) for f in parsed.values() if f[field])
