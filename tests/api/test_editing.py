@@ -1,3 +1,4 @@
+# mypy: disable-error-code="dict-item,operator"
 """Editing through GraphQL only: each kind of edit, its event, the preview moving at once, and
 every refusal as a userError that changes nothing (VALIDATION on the camelCase input field,
 CONFLICT, LOCKED with the way out, FORBIDDEN)."""

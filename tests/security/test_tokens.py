@@ -1,3 +1,4 @@
+# mypy: disable-error-code="comparison-overlap"
 """Tokens: stored hashed, with an expiry, revocable; ``protiv token list|revoke``; a manager
 token's branches."""
 

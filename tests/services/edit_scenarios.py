@@ -117,9 +117,17 @@ async def worker_ids(ctx: ServiceContext) -> dict[str, int]:
         return {w.external_id: w.id for w in await session.scalars(select(Worker))}
 
 
-async def preview(ctx: ServiceContext, actor: Actor, pro_pay_id: int) -> dict[str, Any] | str:
+async def preview(ctx: ServiceContext, actor: Actor, pro_pay_id: int) -> dict[str, Any]:
+    """The live breakdown (a test that expects a calculation problem uses ``problem``)."""
     (result,) = await queries.previews_by_id(ctx, actor.company_id, [pro_pay_id])
-    assert result is not None
+    assert isinstance(result, dict), result
+    return result
+
+
+async def problem(ctx: ServiceContext, actor: Actor, pro_pay_id: int) -> str:
+    """Why the ProPay cannot be calculated yet."""
+    (result,) = await queries.previews_by_id(ctx, actor.company_id, [pro_pay_id])
+    assert isinstance(result, str), result
     return result
 
 

@@ -1,3 +1,4 @@
+# mypy: disable-error-code="union-attr,no-untyped-call"
 """Editing an ACTIVE ProPay: every edit is one version and one "edit" event listing what changed;
 anything but ACTIVE is LOCKED with the way out; bad input is VALIDATION on the input's field and
 changes nothing; a stale expectedVersion is CONFLICT."""

@@ -1,3 +1,4 @@
+# mypy: disable-error-code="union-attr"
 """Bonus pools: percents must total 100 and OTHER needs members; where a pool applies (ProPay,
 its own percentages, division through the route, branch, company default, built in); ACTIVE
 ProPays read it live while approved ones keep their frozen figures."""
@@ -10,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from protiv.domain.errors import DomainError, ErrorCode, Forbidden
-from protiv.persistence.models import BonusPool, Branch, Route
+from protiv.persistence.models import BonusPool, Branch, ProPay, Route
 from protiv.services import calculation, divisions, pools, pro_pay_pools, pro_pays
 from protiv.services.divisions import DivisionInput
 from protiv.services.editing import KEEP
@@ -37,7 +38,7 @@ async def _refused(call, code: ErrorCode, field=None) -> DomainError:
 
 async def _source(ctx, pro_pay_id) -> tuple[str, str | None]:
     async with ctx.db.read() as session:
-        row = await session.get(calculation.ProPay, pro_pay_id)
+        row = await session.get(ProPay, pro_pay_id)
         data = await calculation.load_pool_inputs(session, [row])
         source, pool = calculation.pool_source(row, data)
     return source, pool.name if pool else None
@@ -115,7 +116,7 @@ async def test_a_pool_change_moves_active_previews_but_not_approved_figures(
     assert saved.pool.version == pool.version + 1
     assert (await preview(ctx, manager, pro_pay_id))["worker_pool"] == "500.00"
     async with ctx.db.read() as session:
-        assert (await session.get(calculation.ProPay, other)).calculation == frozen
+        assert (await session.get(ProPay, other)).calculation == frozen
 
 
 async def test_other_members_share_the_other_bucket(ctx, admin, manager, pro_pay_id):

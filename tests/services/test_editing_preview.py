@@ -1,3 +1,4 @@
+# mypy: disable-error-code="union-attr,no-untyped-call,comparison-overlap"
 """The live preview and what approval freezes: the preview moves with time, budget, pool and
 crew edits; approval turns exactly the shares the preview showed into line items; safeguards
 (disqualifiers, penalties) act on both."""
