@@ -19,6 +19,7 @@ from tests.services.edit_scenarios import (
     batch,
     line_items,
     preview,
+    problem as problem_of,
     shares,
     sync_job,
     worker_ids,
@@ -61,7 +62,7 @@ async def test_approval_freezes_exactly_what_the_preview_showed(ctx, admin, mana
 
 async def _manual_amounts(ctx, manager, pro_pay_id, ids) -> None:
     """The crew bucket the preview's problem names, split 50/30/20 by hand."""
-    problem = await preview(ctx, manager, pro_pay_id)
+    problem = await problem_of(ctx, manager, pro_pay_id)
     assert isinstance(problem, str)
     assert "manual amounts total $0.00 but the crew bucket is" in problem
     bucket = D(problem.rsplit("$", 1)[1].replace(",", ""))
