@@ -19,10 +19,12 @@ from tests.services.edit_scenarios import (
     batch,
     line_items,
     preview,
-    problem as problem_of,
     shares,
     sync_job,
     worker_ids,
+)
+from tests.services.edit_scenarios import (
+    problem as problem_of,
 )
 
 D = Decimal
