@@ -16,9 +16,9 @@ from schema.ids import to_global
 
 @strawberry.type(description="An API token: who it is for and whether it still works.")
 class ApiToken:
-    id: strawberry.ID
-    name: str
-    role: Role_
+    id: strawberry.ID = strawberry.field(description="The token's global id (to revoke it).")
+    name: str = strawberry.field(description="A label given when the token was made.")
+    role: Role_ = strawberry.field(description="The role its requests act with.")
     state: str = strawberry.field(description="ACTIVE, EXPIRED or REVOKED.")
     worker_id: strawberry.ID | None = strawberry.field(
         description="The worker a worker token belongs to (or a manager token's own worker)."
@@ -26,9 +26,13 @@ class ApiToken:
     branch_ids: list[strawberry.ID] = strawberry.field(
         description="The branches a manager token manages; empty: every branch."
     )
-    created_at: datetime
-    expires_at: datetime | None
-    revoked_at: datetime | None
+    created_at: datetime = strawberry.field(description="When it was made.")
+    expires_at: datetime | None = strawberry.field(
+        description="When it stops working; null: never expires."
+    )
+    revoked_at: datetime | None = strawberry.field(
+        description="When it was revoked; null: not revoked."
+    )
 
     @classmethod
     def of(cls, info: tokens.TokenInfo, now: datetime) -> ApiToken:

@@ -15,8 +15,8 @@ from schema.payout_types import PayCycle
 
 @strawberry.type(description="A branch and the payroll cycle it pays on.")
 class BranchPayCycle:
-    branch_id: strawberry.ID
-    name: str
+    branch_id: strawberry.ID = strawberry.field(description="The branch's global id.")
+    name: str = strawberry.field(description="The branch's name.")
     cycle: PayCycle | None = strawberry.field(description="Null: the company's cycle.")
 
 
@@ -27,7 +27,9 @@ class PaySchedule:
         description="Days an approval's line items stay HELD (at least; retention may be longer)."
     )
     timezone: str = strawberry.field(description="Pay periods are days in this time zone.")
-    branches: list[BranchPayCycle]
+    branches: list[BranchPayCycle] = strawberry.field(
+        description="Every branch, with its own cycle if it has one."
+    )
 
     @classmethod
     def of(cls, schedule: pay_schedule.Schedule) -> "PaySchedule":
@@ -48,12 +50,14 @@ class PaySchedule:
 
 @strawberry.type(description="The paid statements of a pay period as CSV, for payroll.")
 class PayrollExport:
-    filename: str
+    filename: str = strawberry.field(
+        description="A file name to save the CSV under (payroll-<period start>.csv)."
+    )
     csv: str = strawberry.field(
         description="One row per paid statement: worker, payroll id, period, pay date, amounts "
         "by category, rollover, carried forward, written off, net pay."
     )
-    rows: int
+    rows: int = strawberry.field(description="How many paid statements (CSV rows, header aside).")
     total: str = strawberry.field(description="The sum of net pay, in dollars.")
 
 

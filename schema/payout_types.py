@@ -52,9 +52,9 @@ class StatementTotals:
     payout: Decimal = strawberry.field(
         description="What payroll pays: net - carriedForward - writtenOff."
     )
-    held: Decimal
-    payable: Decimal
-    paid: Decimal
+    held: Decimal = strawberry.field(description="The sum of its HELD items.")
+    payable: Decimal = strawberry.field(description="The sum of its PAYABLE items.")
+    paid: Decimal = strawberry.field(description="The sum of its PAID items.")
 
     @classmethod
     def of(cls, t: figures.Totals) -> StatementTotals:
@@ -93,8 +93,10 @@ class StatementWages:
 
 @strawberry.type(description="A payroll cycle: its kind and the anchor that fixes its start day.")
 class PayCycle:
-    kind: PeriodKind
-    anchor: date
+    kind: PeriodKind = strawberry.field(description="How long a period is.")
+    anchor: date = strawberry.field(
+        description="A first day of a period: WEEKLY and BIWEEKLY periods count from it."
+    )
 
     @classmethod
     def of(cls, cycle: periods.PayCycle) -> PayCycle:

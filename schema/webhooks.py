@@ -37,20 +37,26 @@ WebhookDeliveryState = Annotated[
 
 @strawberry.type(description="One try at a delivery: what the endpoint answered, and how fast.")
 class WebhookAttempt:
-    attempted_at: datetime
+    attempted_at: datetime = strawberry.field(description="When the request was sent.")
     status_code: int | None = strawberry.field(description="Null: no HTTP answer (see error).")
-    duration_ms: int
+    duration_ms: int = strawberry.field(
+        description="Milliseconds from sending the request to its answer (or failure)."
+    )
     error: str | None = strawberry.field(description="Why it failed; null when it succeeded.")
 
 
 @strawberry.type(description="One event sent (or to send) to one endpoint, retried with backoff.")
 class WebhookDelivery(relay.Node):
     id: relay.NodeID[int]
-    state: WebhookDeliveryState
-    attempt_count: int
-    created_at: datetime
+    state: WebhookDeliveryState = strawberry.field(
+        description="PENDING, DELIVERED or FAILED (retries exhausted)."
+    )
+    attempt_count: int = strawberry.field(description="How many times it has been tried so far.")
+    created_at: datetime = strawberry.field(description="When the event was queued for it.")
     next_attempt_at: datetime | None = strawberry.field(description="When it is tried next.")
-    delivered_at: datetime | None
+    delivered_at: datetime | None = strawberry.field(
+        description="When the endpoint answered 2xx; null: not delivered yet."
+    )
     failed_at: datetime | None = strawberry.field(description="When it was given up.")
     event_pk: strawberry.Private[int]
     endpoint_pk: strawberry.Private[int]
@@ -110,14 +116,14 @@ class WebhookDelivery(relay.Node):
 )
 class WebhookEndpoint(relay.Node):
     id: relay.NodeID[int]
-    url: str
-    description: str
+    url: str = strawberry.field(description="Where deliveries are POSTed.")
+    description: str = strawberry.field(description="Your own note about it; may be empty.")
     event_types: list[EntityKind] = strawberry.field(
         description="The kinds of record whose changes it receives; empty: every kind."
     )
     active: bool = strawberry.field(description="Inactive: no deliveries until turned on again.")
     version: int = strawberry.field(description="Pass it as expectedVersion to change it.")
-    created_at: datetime
+    created_at: datetime = strawberry.field(description="When it was registered.")
 
     @classmethod
     def from_row(cls, row: models.WebhookEndpoint) -> WebhookEndpoint:

@@ -15,13 +15,17 @@ from schema.ids import from_global
 
 @strawberry.input(description="Which token to revoke.")
 class ApiTokenRevokeInput:
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(description="The token's global id.")
 
 
 @strawberry.type(description="The token as it is now, or why nothing changed.")
 class ApiTokenPayload:
-    api_token: ApiToken | None = None
-    user_errors: list[UserError] = strawberry.field(default_factory=list)
+    api_token: ApiToken | None = strawberry.field(
+        default=None, description="The token after the change; null when refused."
+    )
+    user_errors: list[UserError] = strawberry.field(
+        default_factory=list, description="Why nothing changed; empty on success."
+    )
 
 
 @strawberry.type

@@ -29,9 +29,9 @@ from schema.payout_types import ManualCategory, PeriodKind
     "worker's OPEN statement for a pay period."
 )
 class LineItemCreateInput:
-    worker_id: strawberry.ID
+    worker_id: strawberry.ID = strawberry.field(description="The worker's global id.")
     amount: Decimal = strawberry.field(description="Dollars and cents; negative: a deduction.")
-    category: ManualCategory
+    category: ManualCategory = strawberry.field(description="What the item is for.")
     custom_category: str | None = strawberry.field(
         default=None, description="The name of a CUSTOM item (required for CUSTOM only)."
     )
@@ -51,61 +51,88 @@ class LineItemCreateInput:
 
 @strawberry.input(description="Many line items, one action, one reason: all or nothing.")
 class LineItemsInput:
-    ids: list[strawberry.ID]
+    ids: list[strawberry.ID] = strawberry.field(description="The line items' global ids.")
     reason: str | None = strawberry.field(default=None, description="Kept in every event.")
     idempotency_key: str | None = key_field()
 
 
 @strawberry.input(description="Pay every OPEN statement of a pay period: all or nothing.")
 class PayPeriodPayInput:
-    period_id: strawberry.ID
+    period_id: strawberry.ID = strawberry.field(description="The pay period's global id.")
     pay_date: datetime.date = strawberry.field(description="The date the money reaches workers.")
-    reason: str | None = None
+    reason: str | None = strawberry.field(default=None, description="Why; kept in every event.")
     idempotency_key: str | None = key_field()
 
 
 @strawberry.input(description="Change the company's payroll cycle or waiting period (admin).")
 class PayScheduleInput:
-    kind: PeriodKind | None = None
+    kind: PeriodKind | None = strawberry.field(
+        default=None, description="The new cycle; null: unchanged."
+    )
     anchor: datetime.date | None = strawberry.field(
         default=None, description="A first day of a period: fixes the weekday (weekly, biweekly)."
     )
-    waiting_days: int | None = None
+    waiting_days: int | None = strawberry.field(
+        default=None,
+        description="Days an approval's line items stay HELD, 0 to 365; null: unchanged.",
+    )
     idempotency_key: str | None = key_field()
 
 
 @strawberry.input(description="A branch's own payroll cycle; kind null: follow the company's.")
 class BranchPayScheduleInput:
-    branch_id: strawberry.ID
-    kind: PeriodKind | None = None
-    anchor: datetime.date | None = None
+    branch_id: strawberry.ID = strawberry.field(description="The branch's global id.")
+    kind: PeriodKind | None = strawberry.field(
+        default=None, description="The branch's cycle; null: follow the company's again."
+    )
+    anchor: datetime.date | None = strawberry.field(
+        default=None, description="A first day of a period; null: the company's anchor."
+    )
     idempotency_key: str | None = key_field()
 
 
 @strawberry.type(description="The line items as committed and their events, or why none changed.")
 class LineItemsPayload:
-    line_items: list[LineItem] = strawberry.field(default_factory=list)
-    events: list[Event] = strawberry.field(default_factory=list)
-    user_errors: list[UserError] = strawberry.field(default_factory=list)
+    line_items: list[LineItem] = strawberry.field(
+        default_factory=list, description="The line items after the change; empty when refused."
+    )
+    events: list[Event] = strawberry.field(
+        default_factory=list, description="The events written by the change."
+    )
+    user_errors: list[UserError] = strawberry.field(
+        default_factory=list, description="Why nothing changed; empty on success."
+    )
 
 
 @strawberry.type(description="The statements paid and their events, or why none was.")
 class StatementsPayload:
-    statements: list[Statement] = strawberry.field(default_factory=list)
-    events: list[Event] = strawberry.field(default_factory=list)
-    user_errors: list[UserError] = strawberry.field(default_factory=list)
+    statements: list[Statement] = strawberry.field(
+        default_factory=list, description="The statements paid; empty when refused."
+    )
+    events: list[Event] = strawberry.field(
+        default_factory=list, description="The events written by the change."
+    )
+    user_errors: list[UserError] = strawberry.field(
+        default_factory=list, description="Why nothing changed; empty on success."
+    )
 
 
 @strawberry.type(description="How many HELD items whose release time has passed were released.")
 class ReleaseDuePayload:
-    released: int = 0
-    user_errors: list[UserError] = strawberry.field(default_factory=list)
+    released: int = strawberry.field(default=0, description="How many items were released.")
+    user_errors: list[UserError] = strawberry.field(
+        default_factory=list, description="Why nothing changed; empty on success."
+    )
 
 
 @strawberry.type(description="The pay schedule as it is now, or why it was not changed.")
 class PaySchedulePayload:
-    pay_schedule: PaySchedule | None = None
-    user_errors: list[UserError] = strawberry.field(default_factory=list)
+    pay_schedule: PaySchedule | None = strawberry.field(
+        default=None, description="The schedule after the change; null when refused."
+    )
+    user_errors: list[UserError] = strawberry.field(
+        default_factory=list, description="Why nothing changed; empty on success."
+    )
 
 
 def bulk_mutation(trigger: LineItemTrigger, description: str) -> Any:

@@ -26,63 +26,93 @@ class WebhookEndpointCreateInput:
     event_types: list[EntityKind] = strawberry.field(
         default_factory=list, description="The kinds of record to send changes of; empty: all."
     )
-    description: str = ""
-    active: bool = True
+    description: str = strawberry.field(
+        default="", description="Your own note about it (up to 500 characters)."
+    )
+    active: bool = strawberry.field(
+        default=True, description="False: registered, but nothing sent until turned on."
+    )
     idempotency_key: str | None = key_field()
 
 
 @strawberry.input(description="Change an endpoint; fields left out are kept.")
 class WebhookEndpointUpdateInput:
-    id: strawberry.ID
-    expected_version: int | None = None
-    url: str | None = None
-    event_types: list[EntityKind] | None = None
-    description: str | None = None
-    active: bool | None = None
+    id: strawberry.ID = strawberry.field(description="The endpoint's global id.")
+    expected_version: int | None = strawberry.field(
+        default=None, description="Refuse with CONFLICT if it is no longer at this version."
+    )
+    url: str | None = strawberry.field(
+        default=None, description="A new absolute http:// or https:// URL."
+    )
+    event_types: list[EntityKind] | None = strawberry.field(
+        default=None, description="The kinds of record to send changes of; empty list: all."
+    )
+    description: str | None = strawberry.field(
+        default=None, description="A new note (up to 500 characters)."
+    )
+    active: bool | None = strawberry.field(
+        default=None, description="False: stop sending until turned on again."
+    )
     idempotency_key: str | None = key_field()
 
 
 @strawberry.input(description="Give an endpoint a new secret; the old one stops working at once.")
 class WebhookEndpointRotateSecretInput:
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(description="The endpoint's global id.")
     idempotency_key: str | None = key_field()
 
 
 @strawberry.input(description="Which endpoint to delete, with its deliveries.")
 class WebhookEndpointDeleteInput:
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(description="The endpoint's global id.")
     idempotency_key: str | None = key_field()
 
 
 @strawberry.input(description="Which delivery to send again.")
 class WebhookDeliveryRetryInput:
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(description="The delivery's global id.")
     idempotency_key: str | None = key_field()
 
 
 @strawberry.type(description="The endpoint as saved, or why nothing changed.")
 class WebhookEndpointPayload:
-    webhook_endpoint: WebhookEndpoint | None = None
-    user_errors: list[UserError] = strawberry.field(default_factory=list)
+    webhook_endpoint: WebhookEndpoint | None = strawberry.field(
+        default=None, description="The endpoint after the change; null when refused."
+    )
+    user_errors: list[UserError] = strawberry.field(
+        default_factory=list, description="Why nothing changed; empty on success."
+    )
 
 
 @strawberry.type(description="The endpoint and its new secret, or why nothing changed.")
 class WebhookEndpointSecretPayload:
-    webhook_endpoint: WebhookEndpoint | None = None
+    webhook_endpoint: WebhookEndpoint | None = strawberry.field(
+        default=None, description="The endpoint; null when refused."
+    )
     secret: str | None = strawberry.field(default=None, description=SECRET)
-    user_errors: list[UserError] = strawberry.field(default_factory=list)
+    user_errors: list[UserError] = strawberry.field(
+        default_factory=list, description="Why nothing changed; empty on success."
+    )
 
 
 @strawberry.type(description="The id of the deleted endpoint, or why nothing changed.")
 class WebhookEndpointDeletePayload:
-    deleted_id: strawberry.ID | None = None
-    user_errors: list[UserError] = strawberry.field(default_factory=list)
+    deleted_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The deleted endpoint's global id; null when refused."
+    )
+    user_errors: list[UserError] = strawberry.field(
+        default_factory=list, description="Why nothing changed; empty on success."
+    )
 
 
 @strawberry.type(description="The delivery as it is now, or why nothing changed.")
 class WebhookDeliveryPayload:
-    webhook_delivery: WebhookDelivery | None = None
-    user_errors: list[UserError] = strawberry.field(default_factory=list)
+    webhook_delivery: WebhookDelivery | None = strawberry.field(
+        default=None, description="The delivery as it is now; null when refused."
+    )
+    user_errors: list[UserError] = strawberry.field(
+        default_factory=list, description="Why nothing changed; empty on success."
+    )
 
 
 def _secret_payload(row: Any, errors: list[UserError]) -> WebhookEndpointSecretPayload:

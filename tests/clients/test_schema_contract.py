@@ -13,8 +13,6 @@ import subprocess
 from collections import defaultdict
 from pathlib import Path
 
-import pytest
-
 from tests.clients.node import JS, ROOT, node_or_skip
 
 SDL = ROOT / "schema" / "schema.graphql"
@@ -77,10 +75,6 @@ def test_the_schema_follows_the_naming_rules() -> None:
     assert [f"{e['rule']}: {e['message']}" for e in lint(NAMING_RULES)] == []
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="types added by other issues still lack descriptions; the failure lists them",
-)
 def test_every_type_and_field_has_a_description() -> None:
     missing: dict[str, list[str]] = defaultdict(list)
     for error in lint(DESCRIPTION_RULES):
