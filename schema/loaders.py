@@ -26,8 +26,8 @@ from protiv.persistence.models import (
 from protiv.services import queries
 from protiv.services.context import ServiceContext
 from schema.editing_loaders import EditingLoaders
-from schema.webhook_loaders import WebhookLoaders
 from schema.payout_loaders import PayoutLoaders
+from schema.webhook_loaders import WebhookLoaders
 
 T = TypeVar("T")
 

@@ -15,7 +15,9 @@ from typing import Any
 import httpx
 import pytest
 import uvicorn
+from alembic.script import ScriptDirectory
 
+from protiv.persistence.migrate import alembic_config
 from tests.cli.conftest import Protiv
 
 BEARER = re.compile(r"Authorization: Bearer (ptv_\S+)")
@@ -44,7 +46,8 @@ def test_serve_migrates_then_runs_the_app_factory(
         2,
         False,
     )
-    assert protiv("db", "current").out == "0001 (head)\n"
+    head = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+    assert protiv("db", "current").out == f"{head} (head)\n"
 
 
 def test_serve_demo_loads_into_an_empty_database_only(
