@@ -3,13 +3,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from pathlib import Path
+
+import pytest
 
 from protiv.config import Settings
 from protiv.domain.roles import Actor
 from protiv.domain.statuses import IntegrationTrigger
 from protiv.persistence.models import Job, SyncRun
+from protiv.server.app import create_app
 from protiv.server.scheduler import jobs
 from protiv.services import integrations
 from protiv.services.context import ServiceContext
@@ -49,3 +53,20 @@ async def test_a_drop_folder_is_synced_when_due_and_files_are_waiting(
 
 async def _runs(ctx: ServiceContext) -> list[int]:
     return [run.id for run in await rows(ctx, SyncRun)]
+
+
+async def test_the_server_lifespan_pulls_a_due_drop_folder(
+    ctx: ServiceContext, admin: Actor, tmp_path: Path
+) -> None:
+    if not ctx.db.is_sqlite:
+        pytest.skip("the wiring is the same on both backends; sync_due is tested on both")
+    await integrations.create(ctx, admin, "file", integrations.Settings(drop_folder=str(tmp_path)))
+    (tmp_path / "a.json").write_text(json.dumps(r.crew()))
+    app = create_app(Settings(scheduler_seconds=3600), services=ctx)
+    async with app.router.lifespan_context(app):
+        for _ in range(200):  # the first run starts at once
+            if await count(ctx, Job) and not (tmp_path / "a.json").exists():
+                break
+            await asyncio.sleep(0.02)
+    assert await count(ctx, Job) == 1
+    assert [p.name.split("-", 2)[-1] for p in (tmp_path / "done").iterdir()] == ["a.json"]
