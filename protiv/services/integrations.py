@@ -215,7 +215,7 @@ async def _pull(
 def _file_away(folder: Path, files: list[Path], report: SyncReport) -> None:
     """Done files to done/, those of a failed run to failed/ with the error beside them."""
     target = folder / ("failed" if report.outcome == FAILED else "done")
-    stamp = (report.started_at or datetime.now()).strftime("%Y%m%dT%H%M%S")  # noqa: DTZ005
+    stamp = f"{report.started_at:%Y%m%dT%H%M%S}" if report.started_at else "undated"
     for path in files:
         try:
             target.mkdir(exist_ok=True)
