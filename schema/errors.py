@@ -8,7 +8,7 @@ from typing import TypeVar
 
 import strawberry
 
-from protiv.domain.errors import DomainError, ErrorCode
+from protiv.domain.errors import DomainError
 from schema.enums import UserErrorCode
 
 T = TypeVar("T")
@@ -33,7 +33,3 @@ async def attempt(action: Callable[[], Awaitable[T]]) -> tuple[T | None, list[Us
         return await action(), []
     except DomainError as error:
         return None, [UserError.of(error)]
-
-
-def codes(errors: list[UserError]) -> list[ErrorCode]:
-    return [e.code for e in errors]

@@ -3,7 +3,7 @@ so a query costs the same number of database round trips for 1 row or 100."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from typing import Any, TypeVar
 
 from strawberry.dataloader import DataLoader
@@ -88,6 +88,3 @@ class Loaders:
         return await queries.previews_by_id(
             self.ctx, self.company_id, ids, worker_id=self.worker_id
         )
-
-
-LoadFn = Callable[[Sequence[int]], Awaitable[Sequence[Any]]]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
 import strawberry
@@ -56,7 +56,3 @@ def connection(page: Page, convert: Callable[[Any], NodeT]) -> Connection[NodeT]
         ),
         total_count=page.total,
     )
-
-
-def convert_all(rows: Sequence[Any], convert: Callable[[Any], NodeT]) -> list[NodeT]:
-    return [convert(row) for row in rows]

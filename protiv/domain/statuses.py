@@ -27,11 +27,6 @@ class ProPayTrigger(enum.Enum):
     RESTORE = "restore"
 
 
-# A ProPayGroup has the same statuses and triggers as a ProPay (SPEC §3).
-ProPayGroupStatus = ProPayStatus
-ProPayGroupTrigger = ProPayTrigger
-
-
 class LineItemStatus(enum.Enum):
     HELD = "HELD"  # waiting period or retention not over, or held by hand
     PAYABLE = "PAYABLE"  # released; paid with its statement

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 from alembic import command
@@ -23,8 +22,3 @@ def alembic_config(url: str) -> Config:
 def upgrade(url: str, revision: str = "head") -> None:
     """Bring the database at ``url`` to ``revision``; safe to call on every start."""
     command.upgrade(alembic_config(url), revision)
-
-
-async def upgrade_async(url: str, revision: str = "head") -> None:
-    """The same from inside a running event loop (Alembic's env runs its own loop)."""
-    await asyncio.to_thread(upgrade, url, revision)
