@@ -12,29 +12,34 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from graphql import ValidationRule
 from strawberry.extensions import (
-    MaxAliasesLimiter,
+    AddValidationRules,
     MaxTokensLimiter,
-    QueryDepthLimiter,
     SchemaExtension,
+    max_aliases,
+    query_depth_limiter,
 )
 
 MAX_DEPTH = 10
 MAX_TOKENS = 5000
 MAX_ALIASES = 30
 
+# The rule classes are built once, here. strawberry's QueryDepthLimiter and MaxAliasesLimiter
+# build a new class on every instantiation, that is on every request; the ValidationCache is
+# keyed by the rule classes, so it never hit and every request was validated afresh (15% of
+# the server's time on ``{ viewer { id } }``). Same rules, same messages, built at start-up.
+DEPTH_RULE: type[ValidationRule] = query_depth_limiter.create_validator(MAX_DEPTH, None)
+ALIASES_RULE: type[ValidationRule] = max_aliases.create_validator(MAX_ALIASES)
 
-def _depth() -> SchemaExtension:
-    return QueryDepthLimiter(max_depth=MAX_DEPTH)
+
+def _rules() -> SchemaExtension:
+    return AddValidationRules([DEPTH_RULE, ALIASES_RULE])
 
 
 def _tokens() -> SchemaExtension:
     return MaxTokensLimiter(max_token_count=MAX_TOKENS)
 
 
-def _aliases() -> SchemaExtension:
-    return MaxAliasesLimiter(max_alias_count=MAX_ALIASES)
-
-
 # Factories, not instances: strawberry builds a fresh extension per request (0.316+).
-LIMITS: list[Callable[[], SchemaExtension]] = [_depth, _tokens, _aliases]
+LIMITS: list[Callable[[], SchemaExtension]] = [_rules, _tokens]
