@@ -1,6 +1,7 @@
 """Bearer tokens: made once and shown once; only their SHA-256 is stored. A token belongs to
 one company and one role, so every request knows whose data it may touch. A token may expire,
-and can be revoked at once (``protiv token revoke``, ``apiTokenRevoke``).
+and can be revoked (``protiv token revoke``, ``apiTokenRevoke``): at once in the process
+that revokes it, within a second in every other server process (``token_cache``).
 
 A worker token names its worker (what it may read). A manager token may name branches, or its
 own worker record (whose branch it then manages); without either it manages every branch.
@@ -22,6 +23,7 @@ from protiv.domain.errors import NotFound, Unauthenticated, ValidationFailed
 from protiv.domain.permissions import require
 from protiv.domain.roles import Actor, Role
 from protiv.persistence.models import ApiToken, Branch, Company, Worker
+from protiv.services import token_cache
 from protiv.services.context import ServiceContext
 
 PREFIX = "ptv_"
@@ -108,21 +110,26 @@ async def _branch_ids(
 
 async def authenticate(ctx: ServiceContext, header_or_token: str | None) -> Actor:
     """The actor for ``Bearer <token>`` (or the bare token); Unauthenticated otherwise."""
-    token = _bare(header_or_token)
+    token_hash = hash_token(_bare(header_or_token))
+    cached = ctx.tokens.get(token_hash, ctx.clock())
+    if cached is not None:
+        return cached
     async with ctx.db.read() as session:
-        row = await session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(token)))
+        row = await session.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash))
         if row is None or row.revoked_at is not None:
             raise Unauthenticated("That token is not valid. Ask an admin for a new one.")
         if row.expires_at is not None and row.expires_at <= ctx.clock():
             raise Unauthenticated("That token has expired. Ask an admin for a new one.")
         branch_ids = await _manager_branches(session, row)
-    return Actor(
+    actor = Actor(
         company_id=row.company_id,
         role=row.role,
         name=row.name,
         worker_id=row.worker_id,
         branch_ids=branch_ids,
     )
+    ctx.tokens.put(token_hash, actor, row.expires_at)
+    return actor
 
 
 async def _manager_branches(session: AsyncSession, row: ApiToken) -> frozenset[int] | None:
@@ -237,4 +244,6 @@ async def revoke_token(
             raise NotFound(f"No API token with id {token_id}.", field=["id"])
         if row.revoked_at is None:
             row.revoked_at = ctx.clock()
-        return _info(row)
+        info = _info(row)
+    token_cache.revoked()  # after the commit: this process forgets it at once
+    return info
