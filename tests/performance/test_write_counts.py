@@ -1,0 +1,67 @@
+"""What an approval costs in SQL statements, by the number of workers it pays. The count grows
+with the workers (see PER_WORKER), so the check pins the formula: a change that adds a
+statement per line item, or per anything, fails here; one that saves statements passes (lower
+the numbers then). The data already in the database must not matter at all.
+
+Where the statements go today (reported to the lead, not changed here: protiv/ is being tuned
+by others): the final calculation is loaded twice (for the guard and for the breakdown, about
+15 statements of the base); per worker the pay period is upserted and read back (though every
+worker's period is the same one) and the statement is upserted and read back, 4 statements;
+SQLite adds one INSERT per line item and per event (no multi-row INSERT ... RETURNING there),
+so 7 a worker.
+
+Untimed: a statement count does not depend on the machine's load, so the check is exact.
+"""
+
+from __future__ import annotations
+
+from protiv.domain.roles import Actor
+from protiv.services.context import ServiceContext
+from schema.ids import to_global
+from tests.api.conftest import Api
+from tests.performance import world
+from tests.performance.conftest import StatementCounter
+
+# Only the status in the answer: what the page reads costs is test_read_counts' business, and a
+# DataLoader's batches may vary by one from run to run (see there), which would blur the formula.
+APPROVE = """
+mutation($id: ID!) { proPayApprove(input: {id: $id}) {
+  userErrors { code message }
+  proPay { status version }
+} }
+"""
+# statements <= BASE + PER_WORKER x workers (a manager and the crew), measured when written.
+BASE = {"sqlite": 37, "postgresql": 40}
+PER_WORKER = {"sqlite": 7, "postgresql": 4}
+
+
+async def approve(
+    api: Api, counter: StatementCounter, ctx: ServiceContext, admin: Actor, job: int, crew: int
+) -> int:
+    """Sync job ``job`` worked by ``crew`` workers and a manager, approve its ProPay through the
+    API; the statements the approval sent."""
+    (pro_pay_id,) = await world.synced(ctx, admin, [job], crew=crew)
+    counter.statements.clear()
+    data = await api(APPROVE, id=to_global("ProPay", pro_pay_id))
+    assert data["proPayApprove"]["userErrors"] == [], data
+    assert data["proPayApprove"]["proPay"]["status"] == "APPROVED"
+    return len(counter.queries())
+
+
+async def test_an_approval_costs_a_fixed_number_of_statements_per_worker(
+    api: Api, ctx: ServiceContext, admin: Actor, counter: StatementCounter
+) -> None:
+    backend = ctx.db.engine.dialect.name
+    by_workers = {
+        crew + 1: await approve(api, counter, ctx, admin, job=100 + crew, crew=crew)
+        for crew in (1, 4, 9)
+    }
+    slope = (by_workers[10] - by_workers[5]) / 5
+    base = by_workers[5] - 5 * slope
+    assert (by_workers[5] - by_workers[2]) == 3 * slope, by_workers  # straight line
+    assert slope <= PER_WORKER[backend], f"{slope} statements a worker now: {by_workers}"
+    assert base <= BASE[backend], f"{base} statements plus the workers' now: {by_workers}"
+
+    await world.grow(ctx, admin, start=1, units=5)  # more of everything in the database
+    again = await approve(api, counter, ctx, admin, job=200, crew=4)
+    assert again == by_workers[5], "an approval's statements depend on the data already there"
