@@ -244,7 +244,15 @@ def wrk(
         lua.write(script + _REPORT)
     try:
         out = subprocess.run(
-            ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "-s", lua.name, url],
+            [
+                "wrk",
+                f"-t{threads}",
+                f"-c{connections}",
+                f"-d{round(seconds)}s",
+                "-s",
+                lua.name,
+                url,
+            ],
             capture_output=True,
             text=True,
             check=True,

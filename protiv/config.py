@@ -29,6 +29,7 @@ class Settings:
     allowed_origins: tuple[str, ...] = field(default_factory=tuple)
     scheduler_seconds: float = 60.0
     max_body_bytes: int = 8 * 1024 * 1024  # a bigger HTTP request body is answered 413
+    answer_cache: bool = True  # repeated queries answered from memory while the data is unchanged
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -41,4 +42,5 @@ class Settings:
             port=int(os.environ.get("PROTIV_PORT", "8000")),
             allowed_origins=tuple(o.strip() for o in origins.split(",") if o.strip()),
             max_body_bytes=int(os.environ.get("PROTIV_MAX_BODY_BYTES", str(8 * 1024 * 1024))),
+            answer_cache=os.environ.get("PROTIV_ANSWER_CACHE", "1") != "0",
         )

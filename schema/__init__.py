@@ -20,6 +20,7 @@ from schema.mutations.sync import SyncMutations
 from schema.mutations.transitions import TransitionMutations
 from schema.mutations.webhooks import WebhookMutations
 from schema.pool_queries import PoolQueries
+from schema.prepared import RememberQueries
 from schema.queries import Query as CoreQuery
 from schema.sharing import SharingSchema
 from schema.subscriptions import Subscription
@@ -53,5 +54,5 @@ schema = SharingSchema(  # identical live subscriptions share one execution: sch
     mutation=Mutation,
     subscription=Subscription,
     config=StrawberryConfig(relay_max_results=100),
-    extensions=[ErrorPolicy, *LIMITS, AccessGate, ParserCache, ValidationCache],
+    extensions=[RememberQueries, ErrorPolicy, *LIMITS, AccessGate, ParserCache, ValidationCache],
 )

@@ -34,6 +34,7 @@ def create_app(
         graphql_ide="graphiql",
         allowed_origins=settings.allowed_origins,
         max_subscriptions_per_connection=20,
+        answer_cache=settings.answer_cache,  # PROTIV_ANSWER_CACHE=0 turns it off
     )
 
     @asynccontextmanager

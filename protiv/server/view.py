@@ -18,6 +18,7 @@ from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
+from starlette.types import Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
@@ -29,19 +30,36 @@ from strawberry.types.graphql import OperationType
 
 from protiv.domain.errors import Unauthenticated
 from protiv.server import graphiql, http_spec
+from protiv.server.fast_path import FastPath
 from protiv.services import tokens
 from protiv.services.context import ServiceContext
 from schema.context import Context
 
 
 class ProtivGraphQL(GraphQL[Context, None]):
-    def __init__(self, services: ServiceContext, schema: Any, **options: Any) -> None:
+    def __init__(
+        self, services: ServiceContext, schema: Any, *, answer_cache: bool = True, **options: Any
+    ) -> None:
         super().__init__(
             schema,
             subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
             **options,
         )
         self.services = services
+        self.fast_path = FastPath(services, schema, self.encode_json, cache=answer_cache)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """A POST of a query answered before goes the fast path; everything else, and whatever
+        the fast path declines, the full one (protiv.server.fast_path says which is which)."""
+        if scope["type"] == "http" and scope["method"] == "POST":
+            request = Request(scope, receive)
+            body = await request.body()
+            response = await self.fast_path.answer(request, body)
+            if response is not None:
+                await response(scope, receive, send)
+                return
+            receive = _replay(body, receive)
+        await super().__call__(scope, receive, send)
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket | None = None
@@ -143,6 +161,16 @@ def _is_mutation_over_get(refused: HTTPException) -> bool:
         isinstance(cause, InvalidOperationTypeError)
         and cause.operation_type is OperationType.MUTATION
     )
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    """The request's body again, for the full path after the fast path has read it."""
+    pending = [{"type": "http.request", "body": body, "more_body": False}]
+
+    async def replayed() -> Message:
+        return pending.pop() if pending else await receive()
+
+    return replayed
 
 
 def _credentials(payload: Any) -> str | None:

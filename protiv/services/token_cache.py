@@ -11,7 +11,9 @@ server processes it takes effect within ``TTL_SECONDS``.
 
 from __future__ import annotations
 
+import asyncio
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -43,6 +45,7 @@ class TokenCache:
     def __init__(self, ttl: float = TTL_SECONDS) -> None:
         self.ttl = ttl
         self._entries: dict[str, _Entry] = {}
+        self._lookups: dict[str, asyncio.Future[Actor]] = {}
 
     def get(self, token_hash: str, now: datetime) -> Actor | None:
         entry = self._entries.get(token_hash)
@@ -58,3 +61,23 @@ class TokenCache:
         if len(self._entries) >= MAX_ENTRIES:
             self._entries.clear()
         self._entries[token_hash] = _Entry(actor, expires_at, time.monotonic(), _generation)
+
+    async def single_flight(self, token_hash: str, lookup: Callable[[], Awaitable[Actor]]) -> Actor:
+        """One database lookup per token at a time: when an entry lapses under load, the 32
+        requests that miss together wait for one query instead of sending 32."""
+        pending = self._lookups.get(token_hash)
+        if pending is not None:
+            return await asyncio.shield(pending)
+        future: asyncio.Future[Actor] = asyncio.get_running_loop().create_future()
+        self._lookups[token_hash] = future
+        try:
+            actor = await lookup()
+        except BaseException as problem:
+            future.set_exception(problem)
+            future.exception()  # retrieved: no "never retrieved" warning without waiters
+            raise
+        else:
+            future.set_result(actor)
+            return actor
+        finally:
+            del self._lookups[token_hash]

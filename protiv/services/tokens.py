@@ -114,6 +114,10 @@ async def authenticate(ctx: ServiceContext, header_or_token: str | None) -> Acto
     cached = ctx.tokens.get(token_hash, ctx.clock())
     if cached is not None:
         return cached
+    return await ctx.tokens.single_flight(token_hash, lambda: _look_up(ctx, token_hash))
+
+
+async def _look_up(ctx: ServiceContext, token_hash: str) -> Actor:
     async with ctx.db.read() as session:
         row = await session.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash))
         if row is None or row.revoked_at is not None:

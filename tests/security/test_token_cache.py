@@ -71,3 +71,18 @@ async def test_a_remembered_token_still_expires_on_time(ctx, company, clock):
     clock.advance(hours=1)
     with pytest.raises(Unauthenticated, match="expired"):
         await tokens.authenticate(ctx, token)
+
+
+async def test_requests_that_miss_together_share_one_lookup(ctx, company):
+    token = await tokens.create_token(ctx, company.slug, Role.ADMIN)
+    with statements(ctx.db) as seen:
+        actors = await asyncio.gather(*(tokens.authenticate(ctx, token) for _ in range(10)))
+    assert len(set(actors)) == 1
+    assert sum("api_token" in statement for statement in seen) == 1
+
+
+async def test_a_bad_token_refuses_every_request_that_waited_on_it(ctx, company):
+    outcomes = await asyncio.gather(
+        *(tokens.authenticate(ctx, "ptv_nope") for _ in range(3)), return_exceptions=True
+    )
+    assert all(isinstance(outcome, Unauthenticated) for outcome in outcomes)
