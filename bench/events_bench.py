@@ -1,18 +1,23 @@
 """Benchmark of event delivery: the latency of one committed change to N subscribers, each on
-its own WebSocket (graphql-transport-ws, ``statusChanged``) to one server process.
+its own WebSocket (graphql-transport-ws, ``statusChanged``) to one server process, beside the
+same broadcast by a minimal Starlette app (``bench/baseline_ws.py``) in the same run.
 
     python bench/events_bench.py [--subscribers 1000] [--events 20] [--clients 2]
-                                 [--database-url postgresql://...]
+                                 [--database-url postgresql://...] [--json PATH]
+                                 [--profile DIR]
 
-One ``protiv serve`` process on a fresh database (SQLite in a temporary directory unless a
-PostgreSQL URL is given: the bench makes and drops a database of its own there). The
-subscribers are spread over ``--clients`` client processes, so the client side's own work (one
-event loop reading N sockets) weighs less on the figures. Then ``--events`` changes, one at a
-time (cancel, restore, ... one ProPay over HTTP), each sent once every subscriber got the
-previous one. For each event and subscriber, the latency is from the change's ``occurredAt``
-(stamped when its unit of work begins, before the commit) to the moment the subscriber's client
-read the message: so it includes the transaction, numbering, fan-out, GraphQL execution of the
-subscription, the WebSocket write and the client's read. Wall clocks of the same machine.
+First the limit: ``bench/baseline_ws.py`` under uvicorn with ``protiv serve``'s options, the
+same subscribers, each event fired by an HTTP POST and stamped when the server has it. Then one
+``protiv serve`` process on a fresh SQLite database, and on PostgreSQL too when a server URL is
+given (``--database-url`` or PROTIV_BENCH_DATABASE_URL: the bench makes and drops a database of
+its own there). The subscribers are spread over ``--clients`` client processes, so the client
+side's own work (one event loop reading N sockets) weighs less on the figures. Then
+``--events`` changes, one at a time (cancel, restore, ... one ProPay over HTTP), each sent once
+every subscriber got the previous one. For each event and subscriber, the latency is from the
+change's ``occurredAt`` (stamped when its unit of work begins, before the commit) to the moment
+the subscriber's client read the message: so it includes the transaction, numbering, fan-out,
+GraphQL execution of the subscription, the WebSocket write and the client's read. Wall clocks
+of the same machine. ``--profile DIR`` records the server with py-spy while the events fire.
 """
 
 from __future__ import annotations
@@ -31,7 +36,8 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -39,10 +45,9 @@ from typing import Any
 import httpx
 import websockets
 from alembic import command
-from sqlalchemy.engine import make_url
+from harness import Result, fresh_database, pg_server_url, wait_healthy, write_results
 from websockets.typing import Subprotocol
 
-from protiv.config import normalize_database_url
 from protiv.domain.roles import Actor, Role
 from protiv.persistence.database import create_database
 from protiv.persistence.migrate import alembic_config
@@ -83,50 +88,35 @@ async def _prepare(url: str) -> str:
         await db.dispose()
 
 
-async def _admin_sql(url: str, statement: str) -> None:
-    import asyncpg
-
-    parts = make_url(normalize_database_url(url))
-    conn = await asyncpg.connect(
-        host=parts.host,
-        port=parts.port or 5432,
-        user=parts.username,
-        password=parts.password,
-        database=parts.database or "postgres",
-    )
+def _launch(command: list[str], env: dict[str, str], log: Path) -> tuple[str, Any]:
+    """Start a server on a free loopback port; its host:port and process once it is healthy."""
+    port = _free_port()
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [*command, "--port", str(port)], stdout=out, stderr=subprocess.STDOUT, env=env
+        )
     try:
-        await conn.execute(statement)
+        wait_healthy(f"http://127.0.0.1:{port}", process, log, "/healthz")
+    except BaseException:
+        process.terminate()
+        raise
+    return f"127.0.0.1:{port}", process
+
+
+@contextmanager
+def _server(command: list[str], env: dict[str, str], log: Path) -> Iterator[tuple[str, Any]]:
+    host, process = _launch(command, env, log)
+    try:
+        yield host, process
     finally:
-        await conn.close()
+        process.terminate()
+        process.wait(20)
 
 
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
-
-
-def _serve(url: str, log: Path) -> tuple[str, subprocess.Popen[bytes]]:
-    port = _free_port()
-    executable = Path(sys.executable).with_name("protiv")
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [str(executable), "serve", "--port", str(port), "--log-level", "warning"],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            env=os.environ | {"PROTIV_DATABASE_URL": url},
-        )
-    host = f"127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            sys.exit(f"the server exited: {log.read_text()}")
-        try:
-            if httpx.get(f"http://{host}/healthz", timeout=1).status_code == 200:
-                return host, process
-        except httpx.TransportError:
-            time.sleep(0.1)
-    sys.exit("the server did not come up")
 
 
 # -- one client process ------------------------------------------------------------------------
@@ -191,61 +181,165 @@ def _client_process(host: str, token: str, count: int, events: int, pipe: Any) -
 
 # -- the run -----------------------------------------------------------------------------------
 
-
-def _fire(host: str, token: str, pro_pay: dict[str, str], pipes: list[Any], events: int) -> None:
-    headers = {"Authorization": f"Bearer {token}"}
-    with httpx.Client(base_url=f"http://{host}", headers=headers) as http:
-        for n in range(1, events + 1):
-            query = FLIP[pro_pay["status"]]
-            answer = http.post(
-                "/graphql", json={"query": query, "variables": {"id": pro_pay["id"]}}
-            )
-            assert "errors" not in answer.json(), answer.text
-            pro_pay["status"] = "CANCELED" if pro_pay["status"] == "ACTIVE" else "ACTIVE"
-            for pipe in pipes:
-                assert pipe.recv() == n
+Fire = Callable[[int], None]  # sends the nth event; returns once the server has it
 
 
-def _first_pro_pay(host: str, token: str) -> dict[str, str]:
-    answer = httpx.post(
-        f"http://{host}/graphql",
-        json={"query": "{ proPays(first: 1) { nodes { id status } } }"},
-        headers={"Authorization": f"Bearer {token}"},
-    ).json()
-    node: dict[str, str] = answer["data"]["proPays"]["nodes"][0]
-    return node
-
-
-def run(
-    url: str, subscribers: int, events: int, clients: int, work: Path
-) -> list[tuple[int, float]]:
-    clients = max(1, min(clients, subscribers))
-    token = asyncio.run(_prepare(url))
-    command.stamp(alembic_config(url), "head")  # `protiv serve` finds nothing to migrate
-    host, server = _serve(url, work / "server.log")
+@contextmanager
+def _profiled(pid: int, folder: Path | None, name: str) -> Iterator[None]:
+    """py-spy records the server while the block runs (nothing without ``--profile``)."""
+    if folder is None:
+        yield
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    spy = Path(sys.executable).with_name("py-spy")
+    out = folder / f"{name}.txt"
+    recorder = subprocess.Popen(
+        [str(spy), "record", "--pid", str(pid), "--format", "raw", "--rate", "200", "-o", str(out)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    time.sleep(1)  # attached before the first event
     try:
-        pro_pay = _first_pro_pay(host, token)
-        context = mp.get_context("spawn")
-        pipes, processes = [], []
-        for n in range(clients):
-            count = subscribers // clients + (1 if n < subscribers % clients else 0)
-            ours, theirs = context.Pipe()
-            process = context.Process(
-                target=_client_process, args=(host, token, count, events, theirs)
-            )
-            process.start()
-            pipes.append(ours)
-            processes.append(process)
+        yield
+    finally:
+        recorder.send_signal(2)  # SIGINT: py-spy writes what it has
+        recorder.wait(30)
+
+
+def _measure(
+    host: str, token: str, args: argparse.Namespace, fire: Fire, during: Callable[[], Any]
+) -> list[tuple[int, float]]:
+    """Subscribers connect from client processes; events fire one at a time, each once every
+    subscriber has the previous one (inside ``during()``, a context manager); every delivery's
+    latency, with its event's number."""
+    clients = max(1, min(args.clients, args.subscribers))
+    context = mp.get_context("spawn")
+    pipes, processes = [], []
+    for n in range(clients):
+        count = args.subscribers // clients + (1 if n < args.subscribers % clients else 0)
+        ours, theirs = context.Pipe()
+        process = context.Process(
+            target=_client_process, args=(host, token, count, args.events, theirs)
+        )
+        process.start()
+        pipes.append(ours)
+        processes.append(process)
+    try:
         for pipe in pipes:
             assert pipe.recv() == "ready"
-        _fire(host, token, pro_pay, pipes, events)
-        latencies = [value for pipe in pipes for value in pipe.recv()]
+        with during():
+            for n in range(1, args.events + 1):
+                fire(n)
+                for pipe in pipes:
+                    assert pipe.recv() == n
+        return [value for pipe in pipes for value in pipe.recv()]
+    finally:
         for process in processes:
             process.join(10)
-        return latencies
-    finally:
-        server.terminate()
-        server.wait(10)
+            if process.is_alive():
+                process.terminate()
+
+
+def _protiv_fire(host: str, token: str) -> Fire:
+    """Each call cancels or restores one ProPay over HTTP: one committed status change."""
+    headers = {"Authorization": f"Bearer {token}"}
+    http = httpx.Client(base_url=f"http://{host}", headers=headers)
+    answer = http.post("/graphql", json={"query": "{ proPays(first: 1) { nodes { id status } } }"})
+    pro_pay: dict[str, str] = answer.json()["data"]["proPays"]["nodes"][0]
+
+    def fire(_n: int) -> None:
+        query = FLIP[pro_pay["status"]]
+        answer = http.post("/graphql", json={"query": query, "variables": {"id": pro_pay["id"]}})
+        assert "errors" not in answer.json(), answer.text
+        pro_pay["status"] = "CANCELED" if pro_pay["status"] == "ACTIVE" else "ACTIVE"
+
+    return fire
+
+
+def run_protiv(url: str, args: argparse.Namespace, work: Path) -> list[tuple[int, float]]:
+    token = asyncio.run(_prepare(url))
+    command.stamp(alembic_config(url), "head")  # `protiv serve` finds nothing to migrate
+    serve = [str(Path(sys.executable).with_name("protiv")), "serve", "--log-level", "warning"]
+    env = os.environ | {"PROTIV_DATABASE_URL": url}
+    with _server(serve, env, work / "server.log") as (host, process):
+        fire = _protiv_fire(host, token)
+        name = "protiv-" + ("sqlite" if url.startswith("sqlite") else "postgresql")
+        return _measure(host, token, args, fire, lambda: _profiled(process.pid, args.profile, name))
+
+
+def run_baseline(args: argparse.Namespace, work: Path) -> list[tuple[int, float]]:
+    script = Path(__file__).with_name("baseline_ws.py")
+    with _server([sys.executable, str(script)], dict(os.environ), work / "baseline.log") as (
+        host,
+        process,
+    ):
+        http = httpx.Client(base_url=f"http://{host}")
+
+        def fire(n: int) -> None:
+            http.post("/fire", json={"to": "CANCELED" if n % 2 else "ACTIVE"}).raise_for_status()
+
+        profile = lambda: _profiled(process.pid, args.profile, "baseline")  # noqa: E731
+        return _measure(host, "-", args, fire, profile)
+
+
+# -- the figures -------------------------------------------------------------------------------
+
+
+class Figures:
+    """Percentiles (ms) of one run's deliveries, and when the first and last subscriber of each
+    event had it (median over the events)."""
+
+    def __init__(self, latencies: list[tuple[int, float]], expected: int) -> None:
+        assert len(latencies) == expected, f"{len(latencies)} deliveries, expected {expected}"
+        ms = sorted(value * 1000 for _, value in latencies)
+        q = statistics.quantiles(ms, n=100, method="inclusive") if len(ms) > 1 else [ms[0]] * 99
+        per_event: dict[int, list[float]] = {}
+        for nth, value in latencies:
+            per_event.setdefault(nth, []).append(value * 1000)
+        self.deliveries = len(ms)
+        self.p50, self.p90, self.p99, self.max = q[49], q[89], q[98], ms[-1]
+        self.first = statistics.median(min(v) for v in per_event.values())
+        self.last = statistics.median(max(v) for v in per_event.values())
+        self.load = os.getloadavg()[0]
+
+    def row(self, name: str) -> str:
+        return (
+            f"| {name} | {self.deliveries:,} | {self.p50:.1f} ms | {self.p90:.1f} ms "
+            f"| {self.p99:.1f} ms | {self.max:.1f} ms | {self.first:.1f} / {self.last:.1f} ms "
+            f"| {self.load:.1f} |"
+        )
+
+    def extra(self) -> dict[str, float]:
+        keys = ("p50", "p90", "p99", "max", "first", "last", "load")
+        return {key: round(getattr(self, key), 2) for key in keys}
+
+
+LIMIT = "Starlette WebSocket broadcast"
+TARGET_MS = 50.0
+
+
+def results(backend: str, ours: Figures, limit: Figures, args: argparse.Namespace) -> list[Result]:
+    name = f"events: one event to {args.subscribers:,} subscribers ({backend})"
+    notes = (
+        f"{args.events} events, one protiv serve worker, {args.clients} client processes "
+        f"(websockets); load average {ours.load:.1f}"
+    )
+    extra = {"ours": ours.extra(), "limit": limit.extra()}
+    return [
+        Result(name, "p50", ours.p50, "ms", LIMIT, limit.p50, notes=notes, extra=extra),
+        Result(
+            name,
+            "p99",
+            ours.p99,
+            "ms",
+            LIMIT,
+            limit.p99,
+            target=f"p99 ≤ {TARGET_MS:.0f} ms",
+            met=ours.p99 <= TARGET_MS,
+            notes=notes,
+            extra=extra,
+        ),
+    ]
 
 
 def main() -> None:
@@ -253,58 +347,39 @@ def main() -> None:
     parser.add_argument("--subscribers", type=int, default=1000)
     parser.add_argument("--events", type=int, default=20)
     parser.add_argument("--clients", type=int, default=2, help="client processes")
-    parser.add_argument("--database-url", help="PostgreSQL server URL (default: SQLite)")
+    parser.add_argument(
+        "--database-url", default=pg_server_url(), help="PostgreSQL server URL (also SQLite)"
+    )
+    parser.add_argument("--no-sqlite", action="store_true", help="PostgreSQL only")
+    parser.add_argument("--json", help="write the Result rows here (bench/run.py)")
+    parser.add_argument("--profile", type=Path, help="py-spy raw profiles of the servers here")
     args = parser.parse_args()
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(
         resource.RLIMIT_NOFILE, (max(soft, min(hard, 4 * args.subscribers + 256)), hard)
     )
+    expected = args.subscribers * args.events
+    print(
+        f"Python {platform.python_version()}, {os.cpu_count()} cores, uvicorn (uvloop, "
+        f"websockets-sansio, no deflate), {args.subscribers:,} subscribers over {args.clients} "
+        f"client processes (websockets), {args.events} events"
+    )
+    print("| server | deliveries | p50 | p90 | p99 | max | first / last reached | load |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    rows: list[Result] = []
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
+        limit = Figures(run_baseline(args, work), expected)
+        print(limit.row("baseline"), flush=True)
+        backends = [] if args.no_sqlite else [("SQLite", None)]
         if args.database_url:
-            name = f"protiv_bench_{uuid.uuid4().hex[:8]}"
-            asyncio.run(_admin_sql(args.database_url, f'CREATE DATABASE "{name}"'))
-            url = make_url(normalize_database_url(args.database_url)).set(database=name)
-            database = url.render_as_string(hide_password=False)
-        else:
-            database = f"sqlite+aiosqlite:///{work / 'bench.db'}"
-        started = time.perf_counter()
-        try:
-            latencies = run(database, args.subscribers, args.events, args.clients, work)
-        finally:
-            if args.database_url:
-                asyncio.run(
-                    _admin_sql(args.database_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-                )
-        elapsed = time.perf_counter() - started
-    report(latencies, args, elapsed, "PostgreSQL" if args.database_url else "SQLite")
-
-
-def report(
-    latencies: list[tuple[int, float]], args: argparse.Namespace, elapsed: float, backend: str
-) -> None:
-    expected = args.subscribers * args.events
-    assert len(latencies) == expected, f"{len(latencies)} deliveries, expected {expected}"
-    ms = sorted(value * 1000 for _, value in latencies)
-    q = statistics.quantiles(ms, n=100, method="inclusive") if len(ms) > 1 else [ms[0]] * 99
-    per_event: dict[int, list[float]] = {}
-    for nth, value in latencies:
-        per_event.setdefault(nth, []).append(value * 1000)
-    first = statistics.median(min(v) for v in per_event.values())
-    last = statistics.median(max(v) for v in per_event.values())
-    print(
-        f"Python {platform.python_version()}, {os.cpu_count()} cores, {backend}, "
-        f"{args.clients} client processes, {elapsed:.1f} s in all, "
-        f"load average {os.getloadavg()[0]:.1f}"
-    )
-    print(
-        "| subscribers | events | deliveries | p50 | p90 | p99 | max | first / last reached (median) |"
-    )
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
-    print(
-        f"| {args.subscribers:,} | {args.events} | {len(ms):,} | {q[49]:.1f} ms | {q[89]:.1f} ms "
-        f"| {q[98]:.1f} ms | {ms[-1]:.1f} ms | {first:.1f} / {last:.1f} ms |"
-    )
+            backends.append(("PostgreSQL", args.database_url))
+        for backend, server_url in backends:
+            with fresh_database(server_url) as url:
+                ours = Figures(run_protiv(url, args, work), expected)
+            print(ours.row(f"protiv, {backend}"), flush=True)
+            rows += results(backend, ours, limit, args)
+    write_results(args.json, rows)
 
 
 if __name__ == "__main__":

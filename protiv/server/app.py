@@ -14,6 +14,8 @@ from starlette.routing import Route, WebSocketRoute
 from protiv.config import Settings
 from protiv.persistence.database import create_database
 from protiv.server import graphiql
+from protiv.server.fanout import FanOutTransportWSHandler
+from protiv.server.gc_tuning import GcTuning
 from protiv.server.scheduler import Scheduler, jobs
 from protiv.server.view import ProtivGraphQL
 from protiv.services.context import ServiceContext
@@ -36,6 +38,7 @@ def create_app(
         max_subscriptions_per_connection=20,
         answer_cache=settings.answer_cache,  # PROTIV_ANSWER_CACHE=0 turns it off
     )
+    graphql.graphql_transport_ws_handler_class = FanOutTransportWSHandler  # fanout.py: why
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
@@ -43,6 +46,7 @@ def create_app(
             Relay(services),  # every process's events to this one's subscribers
             WebhookDispatcher(services, webhook_message),  # signed, retried webhooks
             Scheduler(services, jobs(settings)),  # periodic jobs: protiv/server/scheduler.py
+            GcTuning(services.hub),  # last: freezes what start-up built (gc_tuning.py)
         ):
             yield
         await services.db.dispose()
