@@ -56,6 +56,7 @@ class Inputs:
         self.pool_members: dict[int, tuple[int, ...]] = {}  # pool id -> OTHER worker ids
         self.route_division: dict[int, int | None] = {}
         self.branch_pool: dict[int, int | None] = {}
+        self.branches: dict[int, Branch] = {}  # the companies' branches (their pay cycles)
         self.division_pool: dict[int, int | None] = {}
         self.companies: dict[int, Company] = {}
         self.default_pool: dict[int, int] = {}  # company id -> its default pool id
@@ -110,6 +111,7 @@ async def _load_pools(
     companies = await _all(session, select(Company).where(Company.id.in_(company_ids)))
     data.companies = {c.id: c for c in companies}
     branches = await _all(session, select(Branch).where(Branch.company_id.in_(company_ids)))
+    data.branches = {b.id: b for b in branches}
     data.branch_pool = {b.id: b.pool_id for b in branches}
     divisions = await _all(session, select(Division).where(Division.company_id.in_(company_ids)))
     data.division_pool = {d.id: d.pool_id for d in divisions}

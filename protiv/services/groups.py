@@ -172,7 +172,7 @@ async def _approve(uow: UnitOfWork, group: ProPayGroup, actor: Actor, reason: st
     for member in members:
         member.calculation = frozen  # members show the pooled figures they were approved from
         await uow.fire(PRO_PAY, member, ProPayTrigger.APPROVE, actor, reason=reason, via=Via.GROUP)
-        await make_items(uow, member, slices[member.id], actor, group_id=group.id)
+        await make_items(uow, member, slices[member.id], actor, group_id=group.id, data=data)
     return event
 
 

@@ -45,11 +45,13 @@ def _insert(uow: UnitOfWork, table: type[PayPeriod] | type[Statement]) -> Any:
 
 async def cycle_of_branch(uow: UnitOfWork, company: Company, branch_id: int | None) -> PayCycle:
     """The branch's own payroll cycle, else the company's."""
-    own = None
-    if branch_id is not None:
-        branch = await uow.session.get(Branch, branch_id)
-        if branch is not None:
-            own = (branch.pay_period_kind, branch.pay_period_anchor)
+    branch = await uow.session.get(Branch, branch_id) if branch_id is not None else None
+    return cycle_of(company, branch)
+
+
+def cycle_of(company: Company, branch: Branch | None) -> PayCycle:
+    """The branch's own payroll cycle, else the company's, from rows already loaded."""
+    own = (branch.pay_period_kind, branch.pay_period_anchor) if branch is not None else None
     return PayCycle.of((company.pay_period_kind, company.pay_period_anchor), own)
 
 
@@ -71,7 +73,11 @@ def local_day(company: Company, moment: datetime) -> Any:
 async def pay_period(
     uow: UnitOfWork, company: Company, kind: PeriodKind, period: Period
 ) -> PayPeriod:
-    """The PayPeriod row for ``period``, made if missing (race-safe: insert or nothing)."""
+    """The PayPeriod row for ``period``, made if missing (race-safe: insert or nothing, then
+    read again). Most approvals land in a period that exists: one query."""
+    row = await _find_period(uow, company, kind, period)
+    if row is not None:
+        return row
     stmt = (
         _insert(uow, PayPeriod)
         .values(
@@ -83,15 +89,21 @@ async def pay_period(
         .on_conflict_do_nothing(index_elements=["company_id", "kind", "starts_on"])
     )
     await uow.session.execute(stmt)
-    row = await uow.session.scalar(
+    row = await _find_period(uow, company, kind, period)
+    assert row is not None
+    return row
+
+
+async def _find_period(
+    uow: UnitOfWork, company: Company, kind: PeriodKind, period: Period
+) -> PayPeriod | None:
+    return await uow.session.scalar(
         select(PayPeriod).where(
             PayPeriod.company_id == company.id,
             PayPeriod.kind == kind.value,
             PayPeriod.starts_on == period.starts_on,
         )
     )
-    assert row is not None
-    return row
 
 
 async def statement_in(
@@ -131,6 +143,62 @@ async def open_statement(
     return await _first_open(
         uow, company, cycle, worker_id, cycle.period(local_day(company, moment)), actor
     )
+
+
+async def open_statements(
+    uow: UnitOfWork,
+    company: Company,
+    cycle: PayCycle,
+    worker_ids: Iterable[int],
+    moment: datetime,
+    actor: Actor,
+) -> dict[int, Statement]:
+    """``open_statement`` for many workers at once, by worker id: the period's row once, the
+    missing statements in one insert, all of them locked by one select (in worker order, so
+    two approvals sharing workers lock them in the same order); only a worker whose statement
+    for the period is no longer OPEN goes on to later periods one by one. Once the week's
+    statements exist (most approvals), that is two queries for any crew."""
+    period = cycle.period(local_day(company, moment))
+    row = await pay_period(uow, company, cycle.kind, period)
+    ids = sorted(set(worker_ids))
+    found = await _locked_statements(uow, ids, row.id)
+    missing = [w for w in ids if w not in found]
+    if missing:  # made here (insert or nothing: a racing approval may make some first)
+        values = [
+            {"company_id": company.id, "worker_id": w, "pay_period_id": row.id} for w in missing
+        ]
+        inserted = await uow.session.execute(
+            _insert(uow, Statement)
+            .values(values)
+            .on_conflict_do_nothing(index_elements=["worker_id", "pay_period_id"])
+            .returning(Statement.id)
+        )
+        new_ids = set(inserted.scalars())
+        made = await _locked_statements(uow, missing, row.id)
+        for statement in made.values():
+            if statement.id in new_ids:
+                uow.log(EntityKind.STATEMENT, statement, "open", None, actor)
+        found |= made
+    for worker_id, statement in found.items():
+        if statement.status is not StatementStatus.OPEN:
+            later = cycle.after(period)
+            found[worker_id] = await _first_open(uow, company, cycle, worker_id, later, actor)
+    return found
+
+
+async def _locked_statements(
+    uow: UnitOfWork, worker_ids: list[int], pay_period_id: int
+) -> dict[int, Statement]:
+    """The workers' statements of one period, locked for update in worker order."""
+    if not worker_ids:
+        return {}
+    rows = await uow.session.scalars(
+        select(Statement)
+        .where(Statement.worker_id.in_(worker_ids), Statement.pay_period_id == pay_period_id)
+        .order_by(Statement.worker_id)
+        .with_for_update()
+    )
+    return {statement.worker_id: statement for statement in rows}
 
 
 async def _first_open(
@@ -173,23 +241,25 @@ async def add_approval_items(
     actor: Actor,
     pro_pay_id: int | None,
     group_id: int | None,
+    cycle: PayCycle | None = None,
 ) -> list[LineItem]:
     """One HELD line item per worker and paid bucket, on the worker's statement in the cycle
-    of the job's branch."""
-    items: list[LineItem] = []
-    cycle = (
-        await cycle_of_pro_pay(uow, company, pro_pay_id)
-        if pro_pay_id is not None
-        else await cycle_of_branch(uow, company, None)
+    of the job's branch (``cycle``, when the caller has it already)."""
+    if cycle is None:
+        cycle = (
+            await cycle_of_pro_pay(uow, company, pro_pay_id)
+            if pro_pay_id is not None
+            else await cycle_of_branch(uow, company, None)
+        )
+    paid = [share for share in shares if share.amount > 0]
+    statements = await open_statements(
+        uow, company, cycle, [share.worker_id for share in paid], uow.now, actor
     )
-    for share in shares:
-        if share.amount <= 0:
-            continue
-        statement = await open_statement(uow, company, cycle, share.worker_id, uow.now, actor)
-        item = LineItem(
+    items = [
+        LineItem(
             company_id=company.id,
             worker_id=share.worker_id,
-            statement_id=statement.id,
+            statement_id=statements[share.worker_id].id,
             pro_pay_id=pro_pay_id,
             group_id=group_id,
             source=LineItemSource.PRO_PAY_GROUP if group_id else LineItemSource.PRO_PAY,
@@ -201,8 +271,9 @@ async def add_approval_items(
             release_at=release_at(uow.now, company, pool, share.bucket),
             note=share.reason,
         )
-        uow.session.add(item)
-        items.append(item)
+        for share in paid
+    ]
+    uow.session.add_all(items)
     await uow.session.flush()
     for item in items:
         uow.log(EntityKind.LINE_ITEM, item, "create", None, actor)

@@ -11,7 +11,7 @@ from protiv import calc
 from protiv.domain.errors import ValidationFailed
 from protiv.domain.roles import Actor
 from protiv.domain.statuses import ProPayTrigger, VoidReason
-from protiv.persistence.models import Company, Event, ProPay
+from protiv.persistence.models import Event, ProPay
 from protiv.services import calculation, cascades, ledger
 from protiv.services.context import ServiceContext
 from protiv.services.results import Transitioned
@@ -47,17 +47,18 @@ async def _run(
 
 async def final_breakdown(
     uow: UnitOfWork, pro_pay: ProPay
-) -> tuple[calc.Breakdown | None, str | None]:
-    """The final calculation, or why the budget is not valid (the approval guard's input)."""
+) -> tuple[calc.Breakdown | None, str | None, calculation.Inputs]:
+    """The final calculation, or why the budget is not valid (the approval guard's input),
+    and the rows it was made from (the line items need the same pool, company and branch)."""
     data = await calculation.load_inputs(uow.session, [pro_pay])
     inputs = calculation.calc_input(pro_pay, data)
     problem = calc.budget_error(inputs.budget)
     if problem:
-        return None, problem
+        return None, problem, data
     try:
-        return calc.calculate(inputs), None
+        return calc.calculate(inputs), None, data
     except ValidationFailed as error:
-        return None, error.message
+        return None, error.message, data
 
 
 async def approve(
@@ -75,14 +76,14 @@ async def approve(
     """
 
     async def effect(uow: UnitOfWork, pro_pay: ProPay) -> Event:
-        breakdown, problem = await final_breakdown(uow, pro_pay)
+        breakdown, problem, data = await final_breakdown(uow, pro_pay)
         if breakdown is not None:  # same flush as the status: one version per transition
             pro_pay.calculation = calculation.freeze(breakdown)
         event = await uow.fire(
             PRO_PAY, pro_pay, ProPayTrigger.APPROVE, actor, reason=reason, budget_error=problem
         )
         assert breakdown is not None  # the guard refused otherwise
-        await make_items(uow, pro_pay, breakdown.shares, actor)
+        await make_items(uow, pro_pay, breakdown.shares, actor, data=data)
         return event
 
     return await _run(ctx, actor, pro_pay_id, effect, expected_version)
@@ -95,11 +96,16 @@ async def make_items(
     actor: Actor,
     *,
     group_id: int | None = None,
+    data: calculation.Inputs | None = None,
 ) -> None:
     """The approval's HELD line items, one per worker and paid bucket (a group member gets its
-    slice of the pooled shares)."""
-    company = await uow.session.get_one(Company, pro_pay.company_id)
-    data = await calculation.load_inputs(uow.session, [pro_pay])
+    slice of the pooled shares). ``data``: the inputs the calculation was made from, when the
+    caller has them (they hold the company, its branches and pools: no query again)."""
+    if data is None:
+        data = await calculation.load_inputs(uow.session, [pro_pay])
+    company = data.companies[pro_pay.company_id]
+    job = data.jobs[pro_pay.job_id]
+    branch = data.branches.get(job.branch_id) if job.branch_id is not None else None
     items = await ledger.add_approval_items(
         uow,
         company=company,
@@ -108,6 +114,7 @@ async def make_items(
         actor=actor,
         pro_pay_id=pro_pay.id,
         group_id=group_id,
+        cycle=ledger.cycle_of(company, branch),
     )
     pro_pay.line_items.extend(items)
 
