@@ -139,7 +139,9 @@ def wait_healthy(base: str, process: subprocess.Popen[bytes], log: Path, path: s
 
 
 @contextmanager
-def protiv_server(database_url: str, workers: int = 1) -> Iterator[str]:
+def protiv_server(
+    database_url: str, workers: int = 1, env: dict[str, str] | None = None
+) -> Iterator[str]:
     """``protiv serve`` (uvicorn, uvloop, httptools) on a free loopback port; yields its base
     URL. The database should be prepared (migrated or stamped) beforehand."""
     port = free_port()
@@ -151,7 +153,7 @@ def protiv_server(database_url: str, workers: int = 1) -> Iterator[str]:
             [*command, "--workers", str(workers)],
             stdout=out,
             stderr=subprocess.STDOUT,
-            env=os.environ | {"PROTIV_DATABASE_URL": database_url},
+            env=os.environ | {"PROTIV_DATABASE_URL": database_url} | (env or {}),
         )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -235,7 +237,12 @@ def post_script(body: dict[str, Any], token: str | None = None) -> str:
 
 
 def wrk(
-    url: str, script: str, seconds: float = 10, connections: int = 32, threads: int = 1
+    url: str,
+    script: str,
+    seconds: float = 10,
+    connections: int = 32,
+    threads: int = 1,
+    timeout: float = 10,
 ) -> Load:
     """Run wrk against ``url`` (loopback only) for a bounded time with a Lua ``script``."""
     if not url.startswith("http://127.0.0.1"):
@@ -249,6 +256,7 @@ def wrk(
                 f"-t{threads}",
                 f"-c{connections}",
                 f"-d{round(seconds)}s",
+                f"--timeout={round(timeout)}s",
                 "-s",
                 lua.name,
                 url,
