@@ -193,8 +193,9 @@ def _profiled(pid: int, folder: Path | None, name: str) -> Iterator[None]:
     folder.mkdir(parents=True, exist_ok=True)
     spy = Path(sys.executable).with_name("py-spy")
     out = folder / f"{name}.txt"
+    options = ["--subprocesses", "--format", "raw", "--rate", "200", "-o", str(out)]
     recorder = subprocess.Popen(
-        [str(spy), "record", "--pid", str(pid), "--format", "raw", "--rate", "200", "-o", str(out)],
+        [str(spy), "record", "--pid", str(pid), *options],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -260,6 +261,7 @@ def run_protiv(url: str, args: argparse.Namespace, work: Path) -> list[tuple[int
     token = asyncio.run(_prepare(url))
     command.stamp(alembic_config(url), "head")  # `protiv serve` finds nothing to migrate
     serve = [str(Path(sys.executable).with_name("protiv")), "serve", "--log-level", "warning"]
+    serve += ["--workers", str(args.workers)]
     env = os.environ | {"PROTIV_DATABASE_URL": url}
     with _server(serve, env, work / "server.log") as (host, process):
         fire = _protiv_fire(host, token)
@@ -319,9 +321,10 @@ TARGET_MS = 50.0
 
 
 def results(backend: str, ours: Figures, limit: Figures, args: argparse.Namespace) -> list[Result]:
-    name = f"events: one event to {args.subscribers:,} subscribers ({backend})"
+    workers = f", --workers {args.workers}" if args.workers > 1 else ""
+    name = f"events: one event to {args.subscribers:,} subscribers ({backend}{workers})"
     notes = (
-        f"{args.events} events, one protiv serve worker, {args.clients} client processes "
+        f"{args.events} events, protiv serve --workers {args.workers}, {args.clients} client processes "
         f"(websockets); load average {ours.load:.1f}"
     )
     extra = {"ours": ours.extra(), "limit": limit.extra()}
@@ -347,6 +350,9 @@ def main() -> None:
     parser.add_argument("--subscribers", type=int, default=1000)
     parser.add_argument("--events", type=int, default=20)
     parser.add_argument("--clients", type=int, default=2, help="client processes")
+    parser.add_argument(
+        "--workers", type=int, default=1, help="protiv serve --workers (the baseline has one)"
+    )
     parser.add_argument(
         "--database-url", default=pg_server_url(), help="PostgreSQL server URL (also SQLite)"
     )
