@@ -1,6 +1,7 @@
 """Benchmark of the bonus calculation (protiv.calc): prints a markdown table.
 
-    python bench/calc_bench.py
+    python bench/calc_bench.py                   # prints the table
+    python bench/calc_bench.py --json out.json   # and writes Result rows for bench/run.py
 
 Inputs are built before the clock starts (fixed random seed), so the figures are the
 calculation alone. Time is the best of a few repeats (time.perf_counter); peak memory is
@@ -9,6 +10,8 @@ measured in a separate run under tracemalloc, because tracing slows everything d
 
 from __future__ import annotations
 
+import argparse
+import os
 import platform
 import random
 import sys
@@ -16,6 +19,8 @@ import time
 import tracemalloc
 from collections.abc import Callable
 from decimal import Decimal
+
+from harness import Result, write_results
 
 from protiv.calc import (
     Budget,
@@ -81,13 +86,13 @@ def each(inputs: list[CalcInput]) -> Callable[[], None]:
     return run
 
 
-def main() -> None:
+def scenarios() -> list[tuple[str, int, Callable[[], object], int]]:
+    """(name, ProPays or groups per run, the work, repeats), inputs built beforehand."""
     rng = random.Random(2024)
     big = propay(rng, workers=50, entries=10_000)
     many = [propay(rng, workers=5, entries=20, first_id=100 + 10 * n) for n in range(10_000)]
     group = [propay(rng, workers=5, entries=20, first_id=1 + n % 4) for n in range(200)]
-
-    scenarios: list[tuple[str, int, Callable[[], object], int]] = [
+    return [
         ("one ProPay: 50 workers, 10,000 time entries", 1, lambda: calculate(big), 10),
         ("10,000 ProPays in a row: 5 workers, 20 entries each", 10_000, each(many), 3),
         (
@@ -97,16 +102,38 @@ def main() -> None:
             5,
         ),
     ]
+
+
+def rows(name: str, count: int, seconds: float, peak: float, load: str) -> list[Result]:
+    """No target and no limit: the calculation is pure Python with nothing to set it beside;
+    these rows keep its figures in the table so a regression shows."""
+    per = seconds / count
+    return [
+        Result(f"calc: {name}", "best wall time", seconds * 1e3, "ms", notes=load),
+        Result(f"calc: {name}", "per ProPay / group", per * 1e6, "µs", notes=load),
+        Result(f"calc: {name}", "peak memory (tracemalloc)", peak, "MiB", notes=load),
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
+    parser.add_argument("--json", help="write the Result rows here (for bench/run.py)")
+    args = parser.parse_args()
+    load = f"load average {os.getloadavg()[0]:.1f} before the run"
     print(f"python {platform.python_version()} ({sys.implementation.name}), {platform.machine()}")
-    print()
+    print(f"{load}\n")
     print("| scenario | total | per ProPay / group | peak memory |")
     print("|---|---:|---:|---:|")
-    for name, count, work, repeats in scenarios:
+    results: list[Result] = []
+    for name, count, work, repeats in scenarios():
         seconds = best_of(repeats, work)
         peak = peak_mib(work)
         per = seconds / count
         per_text = f"{per * 1e3:.2f} ms" if per >= 1e-3 else f"{per * 1e6:.0f} µs"
         print(f"| {name} | {seconds * 1e3:,.1f} ms | {per_text} | {peak:.2f} MiB |")
+        results += rows(name, count, seconds, peak, load)
+    print()
+    write_results(args.json, results)
 
 
 if __name__ == "__main__":

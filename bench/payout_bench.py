@@ -14,30 +14,34 @@ through the services as the API and the scheduler call them:
   PAID, the 1,000 ProPays settled PAID), one event per change.
 
 On PostgreSQL the run makes its own database and drops it afterwards.
+
+The limit, in another database laid down the same way: the same writes in plain SQL through
+SQLAlchemy Core on the same driver (no ORM, no machines, no checks): per item an ``UPDATE ...
+WHERE id = ? AND version = ?`` (executemany) and one event row each, in the same chunks and
+transactions; then, for the period, the items', statements' and ProPays' UPDATEs and their
+events in one transaction. ``--json PATH`` writes Result rows for bench/run.py.
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import os
 import platform
 import sys
-import tempfile
 import time
-import uuid
 from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, insert, select
-from sqlalchemy.engine import make_url
+from harness import Result, fresh_database, pg_server_url, write_results
+from sqlalchemy import Table, bindparam, func, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
 
-from protiv.config import normalize_database_url
 from protiv.domain.bonus import Bucket, LineItemKind, LineItemSource
 from protiv.domain.roles import Actor, Role
-from protiv.domain.statuses import LineItemStatus, ProPayStatus, StatementStatus
+from protiv.domain.statuses import EntityKind, LineItemStatus, ProPayStatus, StatementStatus
 from protiv.persistence.database import create_database
 from protiv.persistence.models import (
     Base,
@@ -58,6 +62,8 @@ ITEMS_EACH = 20
 CREW = 20  # workers per ProPay: WORKERS ProPays in all
 NOW = datetime(2026, 11, 10, 15, 0, tzinfo=UTC)
 PERIOD = (date(2026, 11, 2), date(2026, 11, 8))
+PAY_DATE = date(2026, 11, 13)
+RELEASE_CHUNK = 500  # release_due's own chunk: one transaction each
 
 
 async def lay_down(ctx: ServiceContext) -> int:
@@ -158,75 +164,234 @@ async def run(url: str) -> list[tuple[str, float, float, str]]:
         period_id = await lay_down(ctx)
         payroll = Actor(company_id=1, role=Role.PAYROLL, name="bench")
         events_before = await count(ctx, select(func.count()).select_from(Event))
-        label, released, cpu = await timed(
-            "release_due: 20,000 items", lambda: release.release_due(ctx)
-        )
+        label, released, cpu = await timed(RELEASE, lambda: release.release_due(ctx))
         events_after = await count(ctx, select(func.count()).select_from(Event))
         results = [(label, released, cpu, f"{events_after - events_before:,} events")]
         label, paid, cpu = await timed(
-            "payPeriod: 1,000 statements, 20,000 items, 1,000 ProPays",
-            lambda: payouts.pay_period(ctx, payroll, period_id, date(2026, 11, 13)),
+            PAY, lambda: payouts.pay_period(ctx, payroll, period_id, PAY_DATE)
         )
         events_final = await count(ctx, select(func.count()).select_from(Event))
         results.append((label, paid, cpu, f"{events_final - events_after:,} events"))
-        checks = (
-            (
-                select(func.count()).where(LineItem.status == LineItemStatus.PAID),
-                WORKERS * ITEMS_EACH,
-            ),
-            (select(func.count()).where(Statement.status == StatementStatus.PAID), WORKERS),
-            (select(func.count()).where(ProPay.status == ProPayStatus.PAID), WORKERS),
-        )
-        for stmt, wanted in checks:
-            assert await count(ctx, stmt) == wanted, (stmt, wanted)
+        await check_paid(ctx)
         return results
     finally:
         await db.dispose()
 
 
-async def _admin(url: str, statement: str) -> None:
-    import asyncpg
+RELEASE, PAY = "release_due", "payPeriod"
 
-    admin = make_url(normalize_database_url(url))
-    conn = await asyncpg.connect(
-        host=admin.host,
-        port=admin.port or 5432,
-        user=admin.username,
-        password=admin.password,
-        database=admin.database or "postgres",
+
+def describe(label: str) -> str:
+    """A step's name with the run's sizes (``--workers`` scales them)."""
+    items = WORKERS * ITEMS_EACH
+    if label == RELEASE:
+        return f"release_due: {items:,} items"
+    return f"payPeriod: {WORKERS:,} statements, {items:,} items, {WORKERS:,} ProPays"
+
+
+async def check_paid(ctx: ServiceContext) -> None:
+    """Every item, statement and ProPay PAID: the run did the whole job."""
+    checks = (
+        (
+            select(func.count()).where(LineItem.status == LineItemStatus.PAID),
+            WORKERS * ITEMS_EACH,
+        ),
+        (select(func.count()).where(Statement.status == StatementStatus.PAID), WORKERS),
+        (select(func.count()).where(ProPay.status == ProPayStatus.PAID), WORKERS),
     )
+    for stmt, wanted in checks:
+        assert await count(ctx, stmt) == wanted, (stmt, wanted)
+
+
+# -- the limit: the same writes in plain SQL ---------------------------------------------------
+
+ITEM, STATEMENT, PRO_PAY, EVENT = (
+    cast(Table, model.__table__) for model in (LineItem, Statement, ProPay, Event)
+)
+
+
+def _versioned(table: Any, **values: Any) -> Any:
+    """``UPDATE table SET ..., version = version + 1 WHERE id = :b_id AND version = :b_v``, for
+    an executemany: the ORM's optimistic check, without the ORM."""
+    return (
+        update(table)
+        .where(table.c.id == bindparam("b_id"), table.c.version == bindparam("b_v"))
+        .values(version=table.c.version + 1, **values)
+    )
+
+
+def _events(
+    entity: EntityKind, rows: list[Any], trigger: str, source: str, dest: str
+) -> list[dict[str, Any]]:
+    return [
+        {
+            "company_id": 1,
+            "entity": entity,
+            "entity_id": row.id,
+            "trigger": trigger,
+            "from_status": source,
+            "to_status": dest,
+            "version": row.version + 1,
+            "actor": "bench",
+            "occurred_at": NOW,
+        }
+        for row in rows
+    ]
+
+
+async def _write(
+    conn: AsyncConnection, table: Any, rows: list[Any], events: list[dict[str, Any]], **values: Any
+) -> None:
+    if rows:
+        params = [{"b_id": row.id, "b_v": row.version} for row in rows]
+        await conn.execute(_versioned(table, **values), params)
+        await conn.execute(insert(EVENT), events)
+
+
+async def limit_release(ctx: ServiceContext) -> None:
+    """Every due HELD item PAYABLE, an event each, RELEASE_CHUNK items a transaction."""
+    held = LineItemStatus.HELD
+    while True:
+        async with ctx.db.engine.begin() as conn:
+            found = select(ITEM.c.id, ITEM.c.version).where(
+                ITEM.c.status == held, ITEM.c.release_at <= NOW
+            )
+            chunk = list(
+                await conn.execute(found.order_by(ITEM.c.id).limit(RELEASE_CHUNK).with_for_update())
+            )
+            events = _events(EntityKind.LINE_ITEM, chunk, "release", "HELD", "PAYABLE")
+            await _write(conn, ITEM, chunk, events, status=LineItemStatus.PAYABLE)
+        if len(chunk) < RELEASE_CHUNK:
+            return
+
+
+async def limit_pay(ctx: ServiceContext, period_id: int) -> None:
+    """The period's statements, their items and their ProPays PAID with an event each, in one
+    transaction."""
+    async with ctx.db.engine.begin() as conn:
+        statements = list(
+            await conn.execute(
+                select(STATEMENT.c.id, STATEMENT.c.version)
+                .where(
+                    STATEMENT.c.pay_period_id == period_id,
+                    STATEMENT.c.status == StatementStatus.OPEN,
+                )
+                .with_for_update()
+            )
+        )
+        items = list(
+            await conn.execute(
+                select(ITEM.c.id, ITEM.c.version, ITEM.c.pro_pay_id)
+                .join(STATEMENT, STATEMENT.c.id == ITEM.c.statement_id)
+                .where(STATEMENT.c.pay_period_id == period_id)
+                .with_for_update(of=ITEM)
+            )
+        )
+        pro_pay_ids = {item.pro_pay_id for item in items}
+        pro_pays = list(
+            await conn.execute(
+                select(PRO_PAY.c.id, PRO_PAY.c.version)
+                .where(PRO_PAY.c.id.in_(pro_pay_ids))
+                .with_for_update()
+            )
+        )
+        paid = {"status": LineItemStatus.PAID, "paid_at": NOW}
+        await _write(
+            conn,
+            ITEM,
+            items,
+            _events(EntityKind.LINE_ITEM, items, "pay", "PAYABLE", "PAID"),
+            **paid,
+        )
+        await _write(
+            conn,
+            STATEMENT,
+            statements,
+            _events(EntityKind.STATEMENT, statements, "pay", "OPEN", "PAID"),
+            status=StatementStatus.PAID,
+            paid_at=NOW,
+            pay_date=PAY_DATE,
+        )
+        await _write(
+            conn,
+            PRO_PAY,
+            pro_pays,
+            _events(EntityKind.PRO_PAY, pro_pays, "settle", "APPROVED", "PAID"),
+            status=ProPayStatus.PAID,
+            paid_at=NOW,
+        )
+
+
+async def run_limit(url: str) -> list[tuple[str, float, float, str]]:
+    db = create_database(url, pool_size=2)
+    ctx = ServiceContext(db=db, clock=lambda: NOW)
     try:
-        await conn.execute(statement)
+        period_id = await lay_down(ctx)
+        results = [(*(await timed(RELEASE, lambda: limit_release(ctx))), "")]
+        results.append((*(await timed(PAY, lambda: limit_pay(ctx, period_id))), ""))
+        await check_paid(ctx)
+        return results
     finally:
-        await conn.close()
+        await db.dispose()
+
+
+# -- running and reporting ---------------------------------------------------------------------
+
+
+def bench_backend(server_url: str | None) -> tuple[list[Any], list[Any]]:
+    with fresh_database(server_url) as url:
+        ours = asyncio.run(run(url))
+    with fresh_database(server_url) as url:
+        limit = asyncio.run(run_limit(url))
+    return ours, limit
+
+
+def rows(backend: str, ours: list[Any], limit: list[Any], load: str) -> list[Result]:
+    """Wall time of each step beside the plain-SQL limit's; no target of its own."""
+    found = []
+    for (label, seconds, cpu, written), (_, limit_seconds, limit_cpu, _) in zip(
+        ours, limit, strict=True
+    ):
+        found.append(
+            Result(
+                f"payouts: {describe(label)} ({backend})",
+                "wall time",
+                seconds,
+                "s",
+                "the same UPDATEs and event INSERTs, SQLAlchemy Core executemany",
+                limit_seconds,
+                notes=f"{written} written; process CPU {cpu:.1f} s (limit {limit_cpu:.1f} s); {load}",
+            )
+        )
+    return found
 
 
 def main() -> None:
-    load = os.getloadavg()[0]
-    base = os.environ.get("PROTIV_BENCH_DATABASE_URL")
-    if base:
-        name = f"protiv_bench_{uuid.uuid4().hex[:8]}"
-        asyncio.run(_admin(base, f'CREATE DATABASE "{name}"'))
-        url = make_url(normalize_database_url(base)).set(database=name).render_as_string(False)
-        try:
-            results = asyncio.run(run(url))
-        finally:
-            asyncio.run(_admin(base, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        backend = "PostgreSQL"
-    else:
-        with tempfile.TemporaryDirectory() as folder:
-            results = asyncio.run(run(f"sqlite+aiosqlite:///{Path(folder) / 'bench.db'}"))
-        backend = "SQLite"
-    print(
-        f"{backend}, Python {platform.python_version()} ({sys.implementation.name}), {platform.machine()}"
+    global WORKERS
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
+    parser.add_argument("--json", help="write the Result rows here (for bench/run.py)")
+    parser.add_argument(
+        "--workers", type=int, default=WORKERS, help=f"a multiple of {CREW} (a quick run: 100)"
     )
+    args = parser.parse_args()
+    WORKERS = args.workers
+    backends = [("SQLite", None)] + ([("PostgreSQL", pg_server_url())] if pg_server_url() else [])
+    print(f"Python {platform.python_version()} ({sys.implementation.name}), {platform.machine()}")
+    results: list[Result] = []
+    for backend, server_url in backends:
+        before = os.getloadavg()[0]
+        ours, limit = bench_backend(server_url)
+        load = f"load average {before:.1f} before, {os.getloadavg()[0]:.1f} after"
+        print(f"\n{backend} ({load}, {os.cpu_count()} cores)\n")
+        print("| step | wall time | process CPU | written | limit: plain SQL | limit CPU |")
+        print("|---|---:|---:|---:|---:|---:|")
+        for (label, seconds, cpu, written), (_, lim, lim_cpu, _) in zip(ours, limit, strict=True):
+            print(
+                f"| {describe(label)} | {seconds:.1f} s | {cpu:.1f} s | {written} | {lim:.1f} s | {lim_cpu:.1f} s |"
+            )
+        results += rows(backend, ours, limit, load)
     print()
-    print(f"load average before the run: {load:.1f} ({os.cpu_count()} cores)")
-    print()
-    print("| step | wall time | process CPU | written |")
-    print("|---|---:|---:|---:|")
-    for label, seconds, cpu, written in results:
-        print(f"| {label} | {seconds:.1f} s | {cpu:.1f} s | {written} |")
+    write_results(args.json, results)
 
 
 if __name__ == "__main__":
