@@ -33,6 +33,7 @@ from strawberry.asgi import ASGIWebSocketAdapter
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
     Operation,
+    _OperationStreamClosed,  # private, but what run_operation catches to end quietly
 )
 from strawberry.types.execution import ExecutionResult
 
@@ -53,6 +54,9 @@ class FanOutTransportWSHandler(BaseGraphQLTransportWSHandler[Any, Any]):
             return
         writer = _Writer(operation.id, adapter.ws, adapter.view.encode_json)
         await result_source.deliver(writer)
+        if writer.sink.gone:  # the socket is closed: no ``complete`` to send, the connection's
+            self.operations.pop(operation.id, None)  # own loop is shutting down
+            raise _OperationStreamClosed  # run_operation's quiet way out
         if writer.unusual is not None:  # an error before execution: strawberry's way
             await super()._send_result_stream(operation, _once(writer.unusual))
 

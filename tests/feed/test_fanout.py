@@ -82,6 +82,28 @@ async def test_shared_subscribers_get_strawberrys_message_with_their_own_id(
     assert (schema.shared.running, ctx.hub.subscriber_count) == (0, 0)
 
 
+async def test_a_vanished_subscriber_is_dropped_quietly_and_the_others_go_on(
+    ctx, admin, tokens_by_role, caplog
+):
+    first, second = await seed(ctx, admin, jobs=2)
+    token = tokens_by_role[Role.ADMIN]
+    async with serving(ctx) as host:
+        sockets = [await _subscribe(host, token, LIVE) for _ in range(3)]
+        for ws in sockets:
+            await _start(ws, "1", LIVE)
+        for _ in range(100):
+            if schema.shared.running == 1:
+                break
+            await asyncio.sleep(0.01)
+        sockets[0].transport.abort()  # gone without a close handshake
+        await pro_pays.cancel(ctx, admin, first)
+        await pro_pays.cancel(ctx, admin, second)
+        for ws in sockets[1:]:
+            assert [await _recv(ws) for _ in "12"] == [_next("1", "cancel")] * 2
+            await ws.close()
+    assert [r for r in caplog.records if r.levelname in {"ERROR", "CRITICAL"}] == []
+
+
 async def _written(log: list[str], text: str, gate: asyncio.Event | None) -> None:
     if gate is not None:
         await gate.wait()
