@@ -107,12 +107,12 @@ def scenarios() -> list[tuple[str, int, Callable[[], object], int]]:
 def rows(name: str, count: int, seconds: float, peak: float, load: str) -> list[Result]:
     """No target and no limit: the calculation is pure Python with nothing to set it beside;
     these rows keep its figures in the table so a regression shows."""
-    per = seconds / count
-    return [
-        Result(f"calc: {name}", "best wall time", seconds * 1e3, "ms", notes=load),
-        Result(f"calc: {name}", "per ProPay / group", per * 1e6, "µs", notes=load),
-        Result(f"calc: {name}", "peak memory (tracemalloc)", peak, "MiB", notes=load),
-    ]
+    found = [Result(f"calc: {name}", "best wall time", seconds * 1e3, "ms", notes=load)]
+    if count > 1:
+        per = seconds / count * 1e6
+        found.append(Result(f"calc: {name}", "per ProPay", per, "µs", notes=load))
+    found.append(Result(f"calc: {name}", "peak memory (tracemalloc)", peak, "MiB", notes=load))
+    return found
 
 
 def main() -> None:
