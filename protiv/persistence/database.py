@@ -14,7 +14,7 @@ locked ``FOR UPDATE`` by the unit of work; both check the row version.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Integer, event, func, inspect, select
@@ -29,6 +29,7 @@ from sqlalchemy.orm import Mapper, Session
 from sqlalchemy.pool import NullPool
 
 from protiv.config import normalize_database_url
+from protiv.persistence.data_version import DataVersion
 
 WRITE_OPTION = "protiv_write"
 
@@ -41,12 +42,17 @@ class Database:
     read: async_sessionmaker[AsyncSession]
     write: async_sessionmaker[AsyncSession]
     write_engine: AsyncEngine | None = None  # SQLite: the one writing connection's own pool
+    version: DataVersion = field(init=False)  # changes on any commit: validates cached answers
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "version", DataVersion(self.engine))
 
     @property
     def is_sqlite(self) -> bool:
         return self.engine.dialect.name == "sqlite"
 
     async def dispose(self) -> None:
+        await self.version.close()
         if self.write_engine is not None:
             await self.write_engine.dispose()
         await self.engine.dispose()

@@ -18,7 +18,9 @@ answering it twice is safe). Mutations and subscriptions never come here.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import Any
 
 from graphql import ExecutionResult
@@ -87,14 +89,34 @@ class FastPath:
         if self.answers is None:
             return await self._run(actor, document, operation, request)
         cache_key = answers.key(actor, query, operation_name, variables)
-        version = await self.services.data_version.current()  # before the data it vouches for
         now = self.services.clock()
+        if self.answers.is_cheap(cache_key, now):
+            return await self._run(actor, document, operation, request)
+        version = await self.services.db.version.current()  # before the data it vouches for
         body = self.answers.get(cache_key, version, now)
         if body is not None:
             return body
         return await self.answers.single_flight(
-            cache_key, version, now, lambda: self._run(actor, document, operation, request)
+            cache_key,
+            version,
+            now,
+            lambda: self._timed_run(cache_key, now, document, operation, request, actor),
         )
+
+    async def _timed_run(
+        self,
+        cache_key: answers.Key,
+        now: datetime,
+        document: Any,
+        operation: Operation,
+        request: Request,
+        actor: Actor,
+    ) -> bytes | None:
+        started = time.perf_counter()
+        body = await self._run(actor, document, operation, request)
+        if self.answers is not None and time.perf_counter() - started < answers.CHEAP_SECONDS:
+            self.answers.mark_cheap(cache_key, now)
+        return body
 
     async def _run(
         self, actor: Actor, document: Any, operation: Operation, request: Request

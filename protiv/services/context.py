@@ -7,7 +7,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from protiv.persistence.data_version import DataVersion
 from protiv.persistence.database import Database
 from protiv.services.hub import EventHub
 from protiv.services.token_cache import TokenCache
@@ -23,7 +22,3 @@ class ServiceContext:
     hub: EventHub = field(default_factory=EventHub)
     clock: Callable[[], datetime] = utc_now
     tokens: TokenCache = field(default_factory=TokenCache)  # who a bearer token is, for 1 s
-    data_version: DataVersion = field(init=False)  # changes on any commit: validates caches
-
-    def __post_init__(self) -> None:
-        self.data_version = DataVersion(self.db.engine)

@@ -18,10 +18,18 @@ from protiv.config import Settings
 from protiv.domain.roles import Role
 from protiv.persistence.database import Database, create_database
 from protiv.persistence.models import Job
+from protiv.server import answers
 from protiv.server.answers import MAX_AGE
 from protiv.server.app import create_app
 from protiv.services import tokens
 from tests.api.conftest import Api
+
+
+@pytest.fixture(autouse=True)
+def every_answer_worth_keeping(monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a tiny test company every answer is quick to make; keep them all here."""
+    monkeypatch.setattr(answers, "CHEAP_SECONDS", 0.0)
+
 
 PAGE = "{ proPays(first: 10) { nodes { title status job { name } } } }"
 VERSION_CHECK = "pg_current_snapshot"  # PostgreSQL's data version: the one query of a hit
@@ -134,3 +142,21 @@ async def test_the_fast_path_answers_with_the_negotiated_media_type(api, synced,
 
 def test_max_age_is_short():
     assert timedelta(0) < MAX_AGE <= timedelta(seconds=1)
+
+
+async def test_an_answer_quicker_to_make_than_to_validate_is_made_afresh(
+    api, ctx, synced, monkeypatch
+):
+    monkeypatch.setattr(answers, "CHEAP_SECONDS", 60.0)
+    asked = 0
+    version = ctx.db.version.current
+
+    async def counting() -> str:
+        nonlocal asked
+        asked += 1
+        return str(await version())
+
+    monkeypatch.setattr(ctx.db.version, "current", counting)
+    for _ in range(4):
+        await api(PAGE)
+    assert asked == 1, "the one execution that measured it, then never again"
