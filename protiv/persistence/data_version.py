@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import time
 from typing import Any
 
 from sqlalchemy.engine import make_url
@@ -38,8 +39,16 @@ class DataVersion:
         self._lock: asyncio.Lock | None = None  # one question at a time on the connection
         self._next: asyncio.Future[str] | None = None  # the answer the next question gives
         self._asking: set[asyncio.Task[None]] = set()
+        self.cost = 0.0  # seconds a request waits for the version, moving average
 
     async def current(self) -> str:
+        started = time.perf_counter()
+        try:
+            return await self._current()
+        finally:  # what asking costs a request, on average: who asks can tell if it pays
+            self.cost += (time.perf_counter() - started - self.cost) * 0.1
+
+    async def _current(self) -> str:
         if self.engine.dialect.name == "sqlite":
             return self._sqlite_version()
         if self._next is None:
