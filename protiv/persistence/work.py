@@ -98,7 +98,8 @@ class TimeEntry(Base):
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    company_id: Mapped[int] = mapped_column(ForeignKey("company.id"), index=True)
+    # No index of its own: the unique (company_id, external_id) one serves lookups by company.
+    company_id: Mapped[int] = mapped_column(ForeignKey("company.id"))
     external_id: Mapped[str] = mapped_column(String(120))
     worker_id: Mapped[int] = mapped_column(ForeignKey("worker.id"), index=True)
     job_id: Mapped[int] = mapped_column(ForeignKey("job.id"))
