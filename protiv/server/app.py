@@ -14,7 +14,6 @@ from starlette.routing import Route, WebSocketRoute
 from protiv.config import Settings
 from protiv.persistence.database import create_database
 from protiv.server import graphiql
-from protiv.server.fanout import FanOutTransportWSHandler
 from protiv.server.gc_tuning import GcTuning
 from protiv.server.scheduler import Scheduler, jobs
 from protiv.server.view import ProtivGraphQL
@@ -38,7 +37,6 @@ def create_app(
         max_subscriptions_per_connection=20,
         answer_cache=settings.answer_cache,  # PROTIV_ANSWER_CACHE=0 turns it off
     )
-    graphql.graphql_transport_ws_handler_class = FanOutTransportWSHandler  # fanout.py: why
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:

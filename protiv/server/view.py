@@ -30,6 +30,7 @@ from strawberry.types.graphql import OperationType
 
 from protiv.domain.errors import Unauthenticated
 from protiv.server import graphiql, http_spec
+from protiv.server.fanout import FanOutTransportWSHandler
 from protiv.server.fast_path import FastPath
 from protiv.services import tokens
 from protiv.services.context import ServiceContext
@@ -37,6 +38,9 @@ from schema.context import Context
 
 
 class ProtivGraphQL(GraphQL[Context, None]):
+    # Shared subscriptions write each event straight to every socket: protiv/server/fanout.py.
+    graphql_transport_ws_handler_class = FanOutTransportWSHandler
+
     def __init__(
         self, services: ServiceContext, schema: Any, *, answer_cache: bool = True, **options: Any
     ) -> None:
