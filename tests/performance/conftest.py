@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import event
+from sqlalchemy import Engine, event
 
 from protiv.config import Settings
 from protiv.domain.roles import Role
@@ -52,13 +52,26 @@ async def db(database_url: str) -> AsyncIterator[Database]:
         yield database
 
 
+def engines(db: Database) -> list[Engine]:
+    """Every engine the app sends statements through, once each: on SQLite the writes go
+    through a one-connection engine of their own; on PostgreSQL the write engine is the same
+    engine with options (same pool), whose listeners fire for both."""
+    found: dict[int, Engine] = {}
+    for engine in (db.engine, db.write_engine):
+        if engine is not None:
+            found.setdefault(id(engine.sync_engine.pool), engine.sync_engine)
+    return list(found.values())
+
+
 @pytest.fixture
 def counter(ctx: ServiceContext) -> Iterator[StatementCounter]:
     counting = StatementCounter()
-    engine = ctx.db.engine.sync_engine
-    event.listen(engine, "before_cursor_execute", counting)
+    watched = engines(ctx.db)
+    for engine in watched:
+        event.listen(engine, "before_cursor_execute", counting)
     yield counting
-    event.remove(engine, "before_cursor_execute", counting)
+    for engine in watched:
+        event.remove(engine, "before_cursor_execute", counting)
 
 
 @pytest.fixture
