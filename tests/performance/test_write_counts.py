@@ -46,7 +46,9 @@ async def approve(
     data = await api(APPROVE, id=to_global("ProPay", pro_pay_id))
     assert data["proPayApprove"]["userErrors"] == [], data
     assert data["proPayApprove"]["proPay"]["status"] == "APPROVED"
-    return len(counter.queries())
+    sent = counter.queries()
+    assert any(s.lstrip().startswith("UPDATE pro_pay") for s in sent), "the writes went unseen"
+    return len(sent)
 
 
 async def test_an_approval_costs_a_fixed_number_of_statements_per_worker(
