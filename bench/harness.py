@@ -54,9 +54,9 @@ class Result:
     @property
     def ratio(self) -> float | None:
         """Ours over the limit: for rates higher is better, for times lower is."""
-        if self.limit in (None, 0):
+        if not self.limit:
             return None
-        return self.ours / self.limit  # type: ignore[operator]
+        return self.ours / self.limit
 
 
 def write_results(path: str | None, results: list[Result]) -> None:

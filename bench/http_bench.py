@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import httpx
@@ -100,20 +102,12 @@ async def _seed(url: str) -> str:
         await db.dispose()
 
 
-def _prepared(server_url: str | None) -> Any:
-    """A fresh database, migrated and seeded: (url, token) inside the context."""
-
-    class Prepared:
-        def __enter__(self) -> tuple[str, str]:
-            self._db = fresh_database(server_url)
-            url = self._db.__enter__()
-            upgrade(url)
-            return url, asyncio.run(_seed(url))
-
-        def __exit__(self, *exc: object) -> None:
-            self._db.__exit__(*exc)
-
-    return Prepared()
+@contextmanager
+def _prepared(server_url: str | None) -> Iterator[tuple[str, str]]:
+    """A fresh database, migrated and seeded: (its URL, an admin token)."""
+    with fresh_database(server_url) as url:
+        upgrade(url)
+        yield url, asyncio.run(_seed(url))
 
 
 def _measure(
