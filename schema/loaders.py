@@ -49,6 +49,9 @@ class Loaders:
         self.pay_period = self._by_id(PayPeriod)
         self.line_items_of_pro_pay = self._children(LineItem, LineItem.pro_pay_id)
         self.line_items_of_statement = self._children(LineItem, LineItem.statement_id)
+        self.line_items_with_workers: DataLoader[int, list[tuple[LineItem, Worker | None]]] = (
+            DataLoader(self._line_items_with_workers)
+        )
         self.members_of_group = self._children(ProPay, ProPay.group_id)
         self.pro_pays_of_job = self._children(ProPay, ProPay.job_id)
         self.milestones_of_job = self._children(Milestone, Milestone.job_id)
@@ -56,6 +59,8 @@ class Loaders:
         self.disqualifiers_of = self._children(Disqualifier, Disqualifier.pro_pay_id, scoped=False)
         self.penalties_of = self._children(Penalty, Penalty.pro_pay_id, scoped=False)
         self.events_of: DataLoader[tuple[EntityKind, int], list[Event]] = DataLoader(self._events)
+        # per-request memo of ProPay.availableActions by what its guards read (schema.nodes.pro_pay)
+        self.pro_pay_actions: dict[tuple[Any, ...], list[Any]] = {}
         self.preview: DataLoader[int, dict[str, Any] | str | None] = DataLoader(self._previews)
         self.payouts = PayoutLoaders(ctx, company_id)  # statements' time, for wage metrics
         self.editing = EditingLoaders(ctx, company_id)  # pools, divisions, ProPay settings
@@ -80,6 +85,17 @@ class Loaders:
             )
 
         return DataLoader(load)
+
+    async def _line_items_with_workers(
+        self, ids: Sequence[int]
+    ) -> Sequence[list[tuple[LineItem, Worker | None]]]:
+        """Each ProPay's line items, each with its worker row: one batch for a whole page, so
+        ``LineItem.worker`` answers without a future of its own per item. Both reads go
+        through the plain loaders, so their caches (and round trips) are shared."""
+        groups = await self.line_items_of_pro_pay.load_many(ids)
+        worker_ids = list({row.worker_id for rows in groups for row in rows})
+        found = dict(zip(worker_ids, await self.worker.load_many(worker_ids), strict=True))
+        return [[(row, found[row.worker_id]) for row in rows] for rows in groups]
 
     async def _events(self, keys: Sequence[tuple[EntityKind, int]]) -> Sequence[list[Event]]:
         return await queries.events_of(self.ctx, self.company_id, keys)

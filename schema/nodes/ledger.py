@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Awaitable, Iterable
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -66,9 +66,12 @@ class LineItem(relay.Node):
     paid_at: datetime | None = strawberry.field(description="When its statement was paid.")
     note: str | None = strawberry.field(description="A free note from whoever made it.")
     row: strawberry.Private[models.LineItem]
+    worker_row: strawberry.Private[models.Worker | None] = None
 
     @classmethod
-    def from_row(cls, row: models.LineItem) -> LineItem:
+    def from_row(cls, row: models.LineItem, worker: models.Worker | None = None) -> LineItem:
+        """``worker``: its worker's row when the caller fetched it with the item (a page's
+        line items with their workers), so ``worker`` needs no await of its own."""
         return cls(
             id=row.id,
             status=row.status,
@@ -86,6 +89,7 @@ class LineItem(relay.Node):
             paid_at=row.paid_at,
             note=row.note,
             row=row,
+            worker_row=worker,
         )
 
     @classmethod
@@ -101,8 +105,15 @@ class LineItem(relay.Node):
             self.row, actor=info.context.actor, now=info.context.services.clock()
         )
 
-    @strawberry.field(description="The worker it is for.")
-    async def worker(self, info: Info) -> Worker:
+    @strawberry.field(description="The worker it is for.", graphql_type=Worker)
+    def worker(self, info: Info) -> Worker | Awaitable[Worker]:
+        """Sync when the row came with the item (no coroutine or future per item on a page of
+        hundreds); else loaded, and the executor awaits what this hands back."""
+        if self.worker_row is not None:
+            return Worker.from_row(self.worker_row)
+        return self._load_worker(info)
+
+    async def _load_worker(self, info: Info) -> Worker:
         row = await info.context.loaders.worker.load(self.row.worker_id)
         assert row is not None
         return Worker.from_row(row)

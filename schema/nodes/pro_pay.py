@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated
@@ -11,7 +12,7 @@ import strawberry
 from strawberry import relay
 
 from protiv import calc
-from protiv.domain import statuses
+from protiv.domain import bonus, statuses
 from protiv.persistence import models
 from protiv.services.calculation import thaw, to_budget
 from schema.access import in_my_branches, visible_shares
@@ -28,6 +29,7 @@ from schema.ids import to_global
 from schema.nodes.calculation import Calculation
 from schema.nodes.pro_pay_settings import ProPaySettings, TaskBudget
 from schema.nodes.records import Event, Job, history
+from schema.nodes.selection import selects
 from schema.nodes.views import View
 from statemachines.pro_pay import MACHINE as PRO_PAY_MACHINE
 from statemachines.pro_pay_group import MACHINE as GROUP_MACHINE
@@ -149,19 +151,13 @@ class ProPay(ProPaySettings, relay.Node):
         if not await in_my_branches(info, [self.row]):
             return []
         loaders = info.context.loaders
-        view = View(
-            status=self.row.status,
-            group_id=self.row.group_id,
-            line_items=await loaders.line_items_of_pro_pay.load(self.id),
-            disqualifiers=await loaders.disqualifiers_of.load(self.id),
-        )
-        tasks = await loaders.editing.task_budgets.load(self.id)
-        return PRO_PAY_MACHINE.available(
-            view,
-            actor=info.context.actor,
-            now=info.context.services.clock(),
-            budget_error=calc.budget_error(to_budget(self.row, tasks)),
-        )
+        # all three asked for before any is awaited: their batches go out together
+        items = loaders.line_items_of_pro_pay.load(self.id)
+        answers = loaders.disqualifiers_of.load(self.id)
+        tasks = loaders.editing.task_budgets.load(self.id)
+        line_items, disqualifiers = await items, await answers
+        budget_error = calc.budget_error(to_budget(self.row, await tasks))
+        return _available(info, self.row, line_items, disqualifiers, budget_error)
 
     @strawberry.field(
         description="In the approval queue since (its job or milestone completed at the "
@@ -187,7 +183,11 @@ class ProPay(ProPaySettings, relay.Node):
     async def line_items(self, info: Info) -> list[LineItemRef]:
         from schema.nodes.ledger import LineItem
 
-        rows = await info.context.loaders.line_items_of_pro_pay.load(self.id)
+        loaders = info.context.loaders
+        if selects(info, "worker"):
+            pairs = await loaders.line_items_with_workers.load(self.id)
+            return [LineItem.from_row(row, worker) for row, worker in pairs]
+        rows = await loaders.line_items_of_pro_pay.load(self.id)
         return [LineItem.from_row(r) for r in rows]
 
     @strawberry.field(description="Its history, oldest first.")
@@ -224,6 +224,54 @@ class ProPay(ProPaySettings, relay.Node):
     async def penalties(self, info: Info) -> list[Penalty]:
         rows = await info.context.loaders.penalties_of.load(self.id)
         return [Penalty.from_row(r) for r in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class _ItemStatus:
+    """A line item as the ProPay machine's guards may read it: its status only."""
+
+    status: statuses.LineItemStatus
+
+
+@dataclass(frozen=True, slots=True)
+class _Answer:
+    """A disqualifier as the guards may read it: its result only."""
+
+    result: bonus.DisqualifierResult
+
+
+def _available(
+    info: Info,
+    row: models.ProPay,
+    line_items: Sequence[models.LineItem],
+    disqualifiers: Sequence[models.Disqualifier],
+    budget_error: str | None,
+) -> list[ProPayAction]:
+    """What ``PRO_PAY_MACHINE.available`` answers, worked out once per request for each shape
+    of ProPay (a page of 100 usually has one or two). The guards are pure and read only the
+    status, the group, the line items' statuses, the disqualifiers' results and the budget
+    error (actor and clock are fixed for the request), so those are the key, and the guards
+    see stand-ins that carry nothing else: a guard that starts reading more fails loudly
+    here instead of answering from a stale key."""
+    item_statuses = tuple(item.status for item in line_items)
+    results = tuple(each.result for each in disqualifiers)
+    key = (row.status, row.group_id, item_statuses, results, budget_error)
+    memo = info.context.loaders.pro_pay_actions
+    found = memo.get(key)
+    if found is None:
+        view = View(
+            status=row.status,
+            group_id=row.group_id,
+            line_items=[_ItemStatus(s) for s in item_statuses],
+            disqualifiers=[_Answer(r) for r in results],
+        )
+        found = memo[key] = PRO_PAY_MACHINE.available(
+            view,
+            actor=info.context.actor,
+            now=info.context.services.clock(),
+            budget_error=budget_error,
+        )
+    return list(found)
 
 
 def _budget(row: models.ProPay) -> Budget:

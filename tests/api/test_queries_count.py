@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import event
 
 from protiv.persistence.database import Database
-from protiv.services import pro_pays
+from protiv.services import pro_pays, token_cache
 from tests.services import scenarios
 
 PAGE = """
@@ -57,6 +57,7 @@ async def approved(ctx, admin, jobs: int, start: int) -> None:
 
 
 async def count(api, counter: StatementCounter) -> tuple[int, list[dict[str, Any]]]:
+    token_cache.revoked()  # each counted request looks its token up, however quick the seeding
     counter.statements.clear()
     data = await api(PAGE)
     return len(counter.statements), data["proPays"]["nodes"]
