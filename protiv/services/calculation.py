@@ -15,7 +15,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from protiv import calc
@@ -62,6 +62,38 @@ class Inputs:
         self.default_pool: dict[int, int] = {}  # company id -> its default pool id
 
 
+def _by(column: Any, *order: Any) -> Any:
+    """``SELECT entity WHERE column IN :keys``, built once: constructing a statement and its
+    cache key costs more than running it (a batch of one ProPay runs thirteen of these)."""
+    entity = column.class_
+    return select(entity).where(column.in_(bindparam("keys", expanding=True))).order_by(*order)
+
+
+JOBS = _by(Job.id)
+ENTRIES = _by(TimeEntry.job_id)
+OVERRIDES = _by(ProPayWorker.pro_pay_id)
+DISQUALIFIERS = _by(Disqualifier.pro_pay_id)
+PENALTIES = _by(Penalty.pro_pay_id)
+TASKS = _by(ProPayTaskBudget.pro_pay_id, ProPayTaskBudget.id)
+WORKERS = _by(Worker.id)
+COMPANIES = _by(Company.id)
+BRANCHES = _by(Branch.company_id)
+DIVISIONS = _by(Division.company_id)
+ROUTES = _by(Route.company_id)
+MEMBERS = _by(BonusPoolMember.pool_id, BonusPoolMember.worker_id)
+POOLS = _by(BonusPool.company_id).where(
+    or_(BonusPool.manual.is_(False), BonusPool.id.in_(bindparam("own", expanding=True)))
+)
+
+
+async def _rows(session: AsyncSession, stmt: Any, keys: Iterable[Any], **more: Any) -> list[Any]:
+    """The rows of a prebuilt ``_by`` statement for ``keys`` (none asked for: no query)."""
+    listed = list(keys)
+    if not listed:
+        return []
+    return list((await session.execute(stmt, {"keys": listed, **more})).scalars().all())
+
+
 async def load_inputs(session: AsyncSession, pro_pays: Sequence[ProPay]) -> Inputs:
     """One query per table for the whole batch."""
     data = Inputs()
@@ -70,24 +102,21 @@ async def load_inputs(session: AsyncSession, pro_pays: Sequence[ProPay]) -> Inpu
     ids = [p.id for p in pro_pays]
     job_ids = {p.job_id for p in pro_pays}
     company_ids = {p.company_id for p in pro_pays}
-    data.jobs = {j.id: j for j in await _all(session, select(Job).where(Job.id.in_(job_ids)))}
-    for entry in await _all(session, select(TimeEntry).where(TimeEntry.job_id.in_(job_ids))):
+    data.jobs = {j.id: j for j in await _rows(session, JOBS, job_ids)}
+    for entry in await _rows(session, ENTRIES, job_ids):
         data.entries[entry.job_id].append(entry)
-    for row in await _all(session, select(ProPayWorker).where(ProPayWorker.pro_pay_id.in_(ids))):
+    for row in await _rows(session, OVERRIDES, ids):
         data.overrides[row.pro_pay_id].append(row)
-    for d in await _all(session, select(Disqualifier).where(Disqualifier.pro_pay_id.in_(ids))):
+    for d in await _rows(session, DISQUALIFIERS, ids):
         data.disqualifiers[d.pro_pay_id].append(d)
-    for pen in await _all(session, select(Penalty).where(Penalty.pro_pay_id.in_(ids))):
+    for pen in await _rows(session, PENALTIES, ids):
         data.penalties[pen.pro_pay_id].append(pen)
-    tasks = select(ProPayTaskBudget).where(ProPayTaskBudget.pro_pay_id.in_(ids))
-    for task in await _all(session, tasks.order_by(ProPayTaskBudget.id)):
+    for task in await _rows(session, TASKS, ids):
         data.tasks[task.pro_pay_id].append(task)
     worker_ids = {e.worker_id for es in data.entries.values() for e in es}
     worker_ids |= {w for p in pro_pays for w in (p.crew_lead_id, p.manager_id) if w}
     worker_ids |= {j.manager_id for j in data.jobs.values() if j.manager_id}
-    data.workers = {
-        w.id: w for w in await _all(session, select(Worker).where(Worker.id.in_(worker_ids)))
-    }
+    data.workers = {w.id: w for w in await _rows(session, WORKERS, worker_ids)}
     await _load_pools(session, data, company_ids, {p.pool_id for p in pro_pays if p.pool_id})
     return data
 
@@ -98,7 +127,7 @@ async def load_pool_inputs(session: AsyncSession, pro_pays: Sequence[ProPay]) ->
     if not pro_pays:
         return data
     job_ids = {p.job_id for p in pro_pays}
-    data.jobs = {j.id: j for j in await _all(session, select(Job).where(Job.id.in_(job_ids)))}
+    data.jobs = {j.id: j for j in await _rows(session, JOBS, job_ids)}
     own = {p.pool_id for p in pro_pays if p.pool_id}
     await _load_pools(session, data, {p.company_id for p in pro_pays}, own)
     return data
@@ -108,32 +137,21 @@ async def _load_pools(
     session: AsyncSession, data: Inputs, company_ids: set[int], own_pool_ids: set[int]
 ) -> None:
     """The companies' shared pools and where they apply, plus the batch's own (manual) pools."""
-    companies = await _all(session, select(Company).where(Company.id.in_(company_ids)))
-    data.companies = {c.id: c for c in companies}
-    branches = await _all(session, select(Branch).where(Branch.company_id.in_(company_ids)))
+    data.companies = {c.id: c for c in await _rows(session, COMPANIES, company_ids)}
+    branches = await _rows(session, BRANCHES, company_ids)
     data.branches = {b.id: b for b in branches}
     data.branch_pool = {b.id: b.pool_id for b in branches}
-    divisions = await _all(session, select(Division).where(Division.company_id.in_(company_ids)))
+    divisions = await _rows(session, DIVISIONS, company_ids)
     data.division_pool = {d.id: d.pool_id for d in divisions}
-    routes = await _all(session, select(Route).where(Route.company_id.in_(company_ids)))
+    routes = await _rows(session, ROUTES, company_ids)
     data.route_division = {r.id: r.division_id for r in routes}
-    shared_or_own = or_(BonusPool.manual.is_(False), BonusPool.id.in_(own_pool_ids))
-    pools = await _all(
-        session,
-        select(BonusPool).where(BonusPool.company_id.in_(company_ids), shared_or_own),
-    )
+    pools = await _rows(session, POOLS, company_ids, own=list(own_pool_ids))
     data.pools = {p.id: p for p in pools}
     data.default_pool = {p.company_id: p.id for p in pools if p.is_company_default}
     members: dict[int, list[int]] = defaultdict(list)
-    pool_ids = list(data.pools)
-    in_pools = select(BonusPoolMember).where(BonusPoolMember.pool_id.in_(pool_ids))
-    for member in await _all(session, in_pools.order_by(BonusPoolMember.worker_id)):
+    for member in await _rows(session, MEMBERS, data.pools):
         members[member.pool_id].append(member.worker_id)
     data.pool_members = {pool_id: tuple(ids) for pool_id, ids in members.items()}
-
-
-async def _all(session: AsyncSession, stmt: Any) -> list[Any]:
-    return list((await session.execute(stmt)).scalars().all())
 
 
 def division_of(job: Job, data: Inputs) -> int | None:
