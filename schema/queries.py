@@ -19,7 +19,7 @@ from schema.enums import EntityKind, JobStatus, LineItemStatus, ProPayStatus, Ro
 from schema.feed import EVENTS_DESCRIPTION, events_connection
 from schema.ids import from_global
 from schema.nodes.ledger import LineItem, Statement
-from schema.nodes.pro_pay import ProPay, ProPayGroup
+from schema.nodes.pro_pay import ProPay, ProPayGroup, prefetch
 from schema.nodes.records import Event, Job, Worker
 from schema.pagination import Connection, connection, page_args
 
@@ -208,9 +208,9 @@ class Query:
         first: int | None = 20,
         after: str | None = None,
     ) -> Connection[ProPay]:
-        return connection(
-            await _page(info, models.ProPay, _pro_pay_where(filter), first, after), ProPay.from_row
-        )
+        page = await _page(info, models.ProPay, _pro_pay_where(filter), first, after)
+        await prefetch(info, page.rows)  # the page's relations, so its fields answer in sync
+        return connection(page, ProPay.from_row)
 
     @strawberry.field(description="One ProPay group by id.")
     async def pro_pay_group(self, info: Info, id: strawberry.ID) -> ProPayGroup | None:

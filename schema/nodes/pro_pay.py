@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import asyncio
+from asyncio import Future
+from collections.abc import Awaitable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import strawberry
 from strawberry import relay
+from strawberry.dataloader import DataLoader
 
 from protiv import calc
 from protiv.domain import bonus, statuses
+from protiv.domain.permissions import branch_bound
 from protiv.persistence import models
 from protiv.services.calculation import thaw, to_budget
 from schema.access import in_my_branches, visible_shares
@@ -29,7 +33,7 @@ from schema.ids import to_global
 from schema.nodes.calculation import Calculation
 from schema.nodes.pro_pay_settings import ProPaySettings, TaskBudget
 from schema.nodes.records import Event, Job, history
-from schema.nodes.selection import selects
+from schema.nodes.selection import below, field_names, own, selects
 from schema.nodes.views import View
 from statemachines.pro_pay import MACHINE as PRO_PAY_MACHINE
 from statemachines.pro_pay_group import MACHINE as GROUP_MACHINE
@@ -37,6 +41,8 @@ from statemachines.pro_pay_group import MACHINE as GROUP_MACHINE
 if TYPE_CHECKING:
     from schema.nodes.ledger import LineItem
 
+K = TypeVar("K")
+V = TypeVar("V")
 LineItemRef = Annotated["LineItem", strawberry.lazy("schema.nodes.ledger")]
 
 
@@ -146,8 +152,23 @@ class ProPay(ProPaySettings, relay.Node):
         rows = await info.context.loaders.pro_pay.load_many([int(i) for i in node_ids])
         return [cls.from_row(r) if r else None for r in rows]
 
-    @strawberry.field(description="The transitions the caller may fire now (role, status, guards).")
-    async def available_actions(self, info: Info) -> list[ProPayAction]:
+    @strawberry.field(
+        description="The transitions the caller may fire now (role, status, guards).",
+        graphql_type=list[ProPayAction],
+    )
+    def available_actions(self, info: Info) -> list[ProPayAction] | Awaitable[list[ProPayAction]]:
+        """Sync when the page fetched what the guards read (``prefetch``); else loaded."""
+        loaders = info.context.loaders
+        if not branch_bound(info.context.actor):
+            items = _ready(loaders.line_items_of_pro_pay, self.id)
+            answers = _ready(loaders.disqualifiers_of, self.id)
+            tasks = _ready(loaders.editing.task_budgets, self.id)
+            if items is not None and answers is not None and tasks is not None:
+                budget_error = calc.budget_error(to_budget(self.row, tasks.result()))
+                return _available(info, self.row, items.result(), answers.result(), budget_error)
+        return self._load_available_actions(info)
+
+    async def _load_available_actions(self, info: Info) -> list[ProPayAction]:
         if not await in_my_branches(info, [self.row]):
             return []
         loaders = info.context.loaders
@@ -166,11 +187,14 @@ class ProPay(ProPaySettings, relay.Node):
     def ready_for_approval_at(self) -> datetime | None:
         return self.row.ready_for_approval_at
 
-    @strawberry.field(description="The synced job this ProPay belongs to.")
-    async def job(self, info: Info) -> Job:
-        row = await info.context.loaders.job.load(self.row.job_id)
-        assert row is not None
-        return Job.from_row(row)
+    @strawberry.field(description="The synced job this ProPay belongs to.", graphql_type=Job)
+    def job(self, info: Info) -> Job | Awaitable[Job]:
+        """Sync when the page fetched the jobs (``prefetch``); else loaded."""
+        ready = _ready(info.context.loaders.job, self.row.job_id)
+        return self._load_job(info) if ready is None else _job(ready.result())
+
+    async def _load_job(self, info: Info) -> Job:
+        return _job(await info.context.loaders.job.load(self.row.job_id))
 
     @strawberry.field(description="The group it is approved with, if any.")
     async def group(self, info: Info) -> ProPayGroup | None:
@@ -179,16 +203,29 @@ class ProPay(ProPaySettings, relay.Node):
         row = await info.context.loaders.group.load(self.row.group_id)
         return ProPayGroup.from_row(row) if row else None
 
-    @strawberry.field(description="Line items made by its approvals (voided ones included).")
-    async def line_items(self, info: Info) -> list[LineItemRef]:
-        from schema.nodes.ledger import LineItem
-
+    @strawberry.field(
+        description="Line items made by its approvals (voided ones included).",
+        graphql_type=list[LineItemRef],
+    )
+    def line_items(self, info: Info) -> list[LineItem] | Awaitable[list[LineItem]]:
+        """With their workers' rows when the query reads them (one batch for the page); sync
+        when the page fetched them (``prefetch``), else loaded."""
         loaders = info.context.loaders
         if selects(info, "worker"):
-            pairs = await loaders.line_items_with_workers.load(self.id)
-            return [LineItem.from_row(row, worker) for row, worker in pairs]
-        rows = await loaders.line_items_of_pro_pay.load(self.id)
-        return [LineItem.from_row(r) for r in rows]
+            pairs = _ready(loaders.line_items_with_workers, self.id)
+            if pairs is None:
+                return self._load_line_items(info, with_workers=True)
+            return _line_items(pairs.result())
+        rows = _ready(loaders.line_items_of_pro_pay, self.id)
+        if rows is None:
+            return self._load_line_items(info, with_workers=False)
+        return _line_items((row, None) for row in rows.result())
+
+    async def _load_line_items(self, info: Info, *, with_workers: bool) -> list[LineItem]:
+        loaders = info.context.loaders
+        if with_workers:
+            return _line_items(await loaders.line_items_with_workers.load(self.id))
+        return _line_items((row, None) for row in await loaders.line_items_of_pro_pay.load(self.id))
 
     @strawberry.field(description="Its history, oldest first.")
     async def events(self, info: Info) -> list[Event]:
@@ -224,6 +261,52 @@ class ProPay(ProPaySettings, relay.Node):
     async def penalties(self, info: Info) -> list[Penalty]:
         rows = await info.context.loaders.penalties_of.load(self.id)
         return [Penalty.from_row(r) for r in rows]
+
+
+async def prefetch(info: Info, rows: Sequence[models.ProPay]) -> None:
+    """Fetch, for a page of ProPays, the relations its nodes' fields will read, through the
+    same loaders and batches those fields would use (so the same statements, no more): the
+    fields then answer synchronously, without a coroutine and a future per ProPay. Only what
+    the query asks for under ``nodes`` or ``edges { node }`` is fetched; anything else (or a
+    branch-bound manager's availableActions, which may read nothing) loads as it always did."""
+    nodes = below(info, own(info), "nodes") + below(info, below(info, own(info), "edges"), "node")
+    wanted = field_names(info, nodes)
+    loaders = info.context.loaders
+    ids = [row.id for row in rows]
+    loads: list[Awaitable[object]] = []
+    if "job" in wanted:
+        loads.append(loaders.job.load_many([row.job_id for row in rows]))
+    if "lineItems" in wanted:
+        items = below(info, nodes, "lineItems")
+        if "worker" in field_names(info, items):
+            loads.append(loaders.line_items_with_workers.load_many(ids))
+        else:
+            loads.append(loaders.line_items_of_pro_pay.load_many(ids))
+    if "availableActions" in wanted and not branch_bound(info.context.actor):
+        loads.append(loaders.line_items_of_pro_pay.load_many(ids))
+        loads.append(loaders.disqualifiers_of.load_many(ids))
+        loads.append(loaders.editing.task_budgets.load_many(ids))
+    if loads:
+        await asyncio.gather(*loads)
+
+
+def _ready(loader: DataLoader[K, V], key: K) -> Future[V] | None:
+    """The loader's answer for ``key`` when it has already arrived (fetched ahead)."""
+    future = loader.cache_map.get(key) if loader.cache else None
+    if future is None or not future.done() or future.cancelled() or future.exception():
+        return None
+    return future
+
+
+def _job(row: models.Job | None) -> Job:
+    assert row is not None
+    return Job.from_row(row)
+
+
+def _line_items(pairs: Iterable[tuple[models.LineItem, models.Worker | None]]) -> list[LineItem]:
+    from schema.nodes.ledger import LineItem
+
+    return [LineItem.from_row(row, worker) for row, worker in pairs]
 
 
 @dataclass(frozen=True, slots=True)

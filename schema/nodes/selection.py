@@ -1,7 +1,12 @@
-"""What the query asks of a field's result, read from the field's own nodes in the document."""
+"""What the query asks of a field's result, read from the field's own nodes in the document.
+
+A field carrying a directive (``@include``/``@skip``) counts as not asked for: whoever uses
+this to fetch ahead then leaves that field to load for itself, which is always correct.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from graphql import FieldNode, FragmentSpreadNode, InlineFragmentNode, SelectionSetNode
@@ -12,29 +17,51 @@ from schema.context import Info
 def selects(info: Info, name: str) -> bool:
     """Whether the current field's selection asks for field ``name`` (through fragments too),
     so a resolver fetches a relation in the same batch only when it will be read."""
-    raw = info._raw_info
+    return name in field_names(info, own(info))
+
+
+def own(info: Info) -> list[SelectionSetNode]:
+    """The selection sets of the field being resolved."""
+    return [node.selection_set for node in info._raw_info.field_nodes if node.selection_set]
+
+
+def below(info: Info, sets: Iterable[SelectionSetNode], name: str) -> list[SelectionSetNode]:
+    """The selection sets of the fields called ``name`` inside ``sets``."""
+    return [
+        field.selection_set
+        for field in _fields(sets, info._raw_info.fragments)
+        if field.name.value == name and field.selection_set is not None
+    ]
+
+
+def field_names(info: Info, sets: Iterable[SelectionSetNode]) -> set[str]:
+    """The names of the fields asked for inside ``sets``."""
+    return {field.name.value for field in _fields(sets, info._raw_info.fragments)}
+
+
+def _fields(sets: Iterable[SelectionSetNode], fragments: dict[str, Any]) -> list[FieldNode]:
+    found: list[FieldNode] = []
     seen: set[str] = set()
-    return any(
-        node.selection_set is not None
-        and _in_selection(node.selection_set, name, raw.fragments, seen)
-        for node in raw.field_nodes
-    )
+    for selection_set in sets:
+        _collect(selection_set, fragments, seen, found)
+    return found
 
 
-def _in_selection(
-    selection_set: SelectionSetNode, name: str, fragments: dict[str, Any], seen: set[str]
-) -> bool:
+def _collect(
+    selection_set: SelectionSetNode,
+    fragments: dict[str, Any],
+    seen: set[str],
+    found: list[FieldNode],
+) -> None:
     for selection in selection_set.selections:
+        if selection.directives:
+            continue
         if isinstance(selection, FieldNode):
-            if selection.name.value == name:
-                return True
+            found.append(selection)
         elif isinstance(selection, InlineFragmentNode):
-            if _in_selection(selection.selection_set, name, fragments, seen):
-                return True
+            _collect(selection.selection_set, fragments, seen, found)
         elif isinstance(selection, FragmentSpreadNode):
-            fragment = fragments.get(selection.name.value)
-            if fragment is not None and selection.name.value not in seen:
-                seen.add(selection.name.value)
-                if _in_selection(fragment.selection_set, name, fragments, seen):
-                    return True
-    return False
+            name = selection.name.value
+            if name in fragments and name not in seen:
+                seen.add(name)
+                _collect(fragments[name].selection_set, fragments, seen, found)
