@@ -29,6 +29,7 @@ from sqlalchemy.orm import Mapper, Session
 from sqlalchemy.pool import NullPool
 
 from protiv.config import normalize_database_url
+from protiv.persistence import sqlite_cursor
 from protiv.persistence.data_version import DataVersion
 
 WRITE_OPTION = "protiv_write"
@@ -117,6 +118,7 @@ def create_database(url: str, *, echo: bool = False, pool_size: int = 10) -> Dat
     url = normalize_database_url(url)
     kwargs: dict[str, Any] = {"echo": echo}
     if url.startswith("sqlite"):
+        sqlite_cursor.install()  # one trip to aiosqlite's thread per statement
         if ":memory:" in url or "mode=memory" in url:
             raise ValueError("use a file for SQLite: an in-memory database is one connection")
         kwargs["connect_args"] = {"timeout": 30}
